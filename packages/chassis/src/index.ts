@@ -1,0 +1,59 @@
+/**
+ * `@rampart/chassis`: what every Rampart service is built on — configuration, logs, metrics,
+ * health, errors and graceful shutdown in one call.
+ */
+import './service/fastify-augmentation.js';
+
+export { Type, type Static, type TObject } from '@sinclair/typebox';
+export {
+  createService,
+  type CreateServiceOptions,
+  type Service,
+  type ServiceAddress,
+  type ServiceDecorations,
+  type StartOptions,
+} from './service/create-service.js';
+export { runService } from './lifecycle/run-service.js';
+export {
+  StartupError,
+  EXIT_CONFIG,
+  EXIT_UNAVAILABLE,
+  EXIT_NOPERM,
+  EXIT_SOFTWARE,
+} from './lifecycle/startup-error.js';
+export {
+  loadConfig,
+  serviceConfigSchema,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  type ConfigEntry,
+  type ConfigLayer,
+  type ServiceConfig,
+} from './config/load-config.js';
+export { ConfigError, formatProblem, type ConfigProblem } from './config/config-error.js';
+export { baseConfigSchema, type BaseConfig, type LogLevelName } from './config/base-schema.js';
+export { configLeaves, type ConfigKeyOptions, type ConfigLeaf } from './config/config-schema.js';
+export { maskValue, maskUrlPassword, MASK } from './config/mask.js';
+export {
+  RampartError,
+  defineErrors,
+  rampartError,
+  type ErrorDefinition,
+  type RampartErrorOptions,
+} from './errors/rampart-error.js';
+export { chassisErrors, type ChassisErrorCode, problemType } from './errors/codes.js';
+export { toProblem, sendProblem, PROBLEM_CONTENT_TYPE, type Problem } from './errors/problem-handler.js';
+export {
+  HealthRegistry,
+  type HealthCheck,
+  type CheckResult,
+  type HealthReport,
+  type HealthStatus,
+  type CheckDetail,
+} from './health/health-registry.js';
+export { HEALTH_CONTENT_TYPE } from './health/health-routes.js';
+export { DURATION_BUCKETS, UNMATCHED_ROUTE, normalizeMethod } from './metrics/http-metrics.js';
+export type { ServiceMetrics } from './metrics/metrics-plugin.js';
+export { createLogger, type CreateLoggerOptions } from './logging/create-logger.js';
+export { redactDeep, redactUrl, isSensitiveKey, REDACTED } from './logging/redact.js';
+export type { ExceptionReporter, ExceptionContext } from './reporting/exception-reporter.js';

@@ -1,0 +1,215 @@
+/**
+ * `createService()` returns a Fastify instance that already has validated configuration,
+ * request-scoped JSON logs, Prometheus metrics, health endpoints, problem+json errors, an
+ * exception reporter and graceful shutdown.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Type, type TObject } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyHttpOptions,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+import type { LogLevelName } from '../config/base-schema.js';
+import { loadConfig, type ConfigEntry, type ConfigLayer, type ServiceConfig } from '../config/load-config.js';
+import { registerProblemHandlers } from '../errors/problem-handler.js';
+import { HealthRegistry } from '../health/health-registry.js';
+import { registerHealthRoutes } from '../health/health-routes.js';
+import { createGracefulShutdown } from '../lifecycle/graceful-shutdown.js';
+import { listenError } from '../lifecycle/startup-error.js';
+import { createLogger } from '../logging/create-logger.js';
+import { redactUrl } from '../logging/redact.js';
+import { createMetrics, registerMetricsRoutes, type ServiceMetrics } from '../metrics/metrics-plugin.js';
+import { createLogReporter, type ExceptionReporter } from '../reporting/exception-reporter.js';
+
+export interface CreateServiceOptions<S extends TObject> {
+  /** Lower-case service name: log `service.name`, env prefix `RAMPART_<NAME>_`. */
+  name: string;
+  version?: string;
+  /** The service's own configuration keys (TypeBox); merged over host, port, logLevel, … */
+  config?: S;
+  defaultPort?: number;
+  /** Defaults to `process.argv.slice(2)`. */
+  argv?: readonly string[];
+  /** Defaults to `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Extra configuration layers above the defaults (the config-server client uses this). */
+  configLayers?: readonly ConfigLayer[];
+  /** Where log lines go; stdout by default. */
+  logDestination?: DestinationStream;
+  /** Replaces the default log-only exception reporter. */
+  reporter?: ExceptionReporter;
+  /** Fastify server options (e.g. `bodyLimit`); logging and request ids are the chassis'. */
+  fastify?: Omit<FastifyServerOptions, 'logger' | 'loggerInstance' | 'genReqId' | 'requestIdLogLabel'>;
+}
+
+export interface StartOptions {
+  /** Install SIGTERM/SIGINT and process-level error handlers (default true). Tests pass false. */
+  handleSignals?: boolean;
+}
+
+export interface ServiceAddress {
+  port: number;
+  url: string;
+}
+
+/** What the chassis adds to the Fastify instance. */
+export interface ServiceDecorations<S extends TObject> {
+  readonly config: ServiceConfig<S>;
+  /** Every key's effective value and source, secrets masked. */
+  readonly configEntries: readonly ConfigEntry[];
+  readonly serviceName: string;
+  readonly serviceVersion: string;
+  /** Absolute data directory (from `dataDir`). */
+  readonly dataDir: string;
+  readonly health: HealthRegistry;
+  readonly metrics: ServiceMetrics;
+  readonly reporter: ExceptionReporter;
+  setReporter(reporter: ExceptionReporter): void;
+  /** Changes the log level at run time (dynamic configuration uses this). */
+  setLogLevel(level: LogLevelName): void;
+  /** Listens on the configured host and port, then becomes ready. */
+  start(options?: StartOptions): Promise<ServiceAddress>;
+  /** Graceful shutdown: readiness fails, drain delay, stop accepting, finish in-flight, close. */
+  shutdown(reason?: string): Promise<void>;
+}
+
+export type Service<S extends TObject = TObject> = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+> &
+  ServiceDecorations<S>;
+
+// Request ids from the gateway are kept; anything else is replaced (ids end up in logs).
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Creates a service. Throws `ConfigError` (exit 78 under `runService`) when the configuration
+ * is invalid, before anything listens.
+ *
+ * @example
+ * const app = await createService({
+ *   name: 'orders', defaultPort: 8091,
+ *   config: Type.Object({ maxItems: Type.Integer({ default: 20 }) }),
+ * });
+ * app.get('/orders/limits', { config: { public: true } }, async () => ({ max: app.config.maxItems }));
+ * await app.start();
+ */
+export async function createService<S extends TObject = TObject>(
+  options: CreateServiceOptions<S>,
+): Promise<Service<S>> {
+  const version = options.version ?? '0.0.0';
+  const schema = options.config ?? (Type.Object({}) as unknown as S);
+  const loaded = loadConfig({
+    service: options.name,
+    schema,
+    ...(options.defaultPort === undefined ? {} : { defaultPort: options.defaultPort }),
+    ...(options.argv ? { argv: options.argv } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.configLayers ? { layers: options.configLayers } : {}),
+  });
+  const config = loaded.config;
+  const initialLevel = config.logLevel;
+  const logger = createLogger({
+    service: options.name,
+    version,
+    level: config.logLevel,
+    destination: options.logDestination,
+  });
+
+  const serverOptions: FastifyHttpOptions<RawServerDefault, FastifyBaseLogger> = {
+    ...(options.fastify),
+    loggerInstance: logger,
+    // One access line per request, written by our onResponse hook (Fastify's two cost throughput).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    requestIdHeader: false,
+    // Routes registered with an explicit quieter level (health, metrics) keep it; every other
+    // route follows the instance level, so setLogLevel() applies to requests at once.
+    childLoggerFactory: (parent, bindings, childOptions) => {
+      const routeLevel = childOptions.level;
+      if (routeLevel === undefined || routeLevel === initialLevel) return parent.child(bindings);
+      const values = (parent as unknown as Logger).levels.values;
+      const quieter = (values[routeLevel] ?? 0) > (values[parent.level] ?? 0) ? routeLevel : parent.level;
+      return parent.child(bindings, { level: quieter });
+    },
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+  };
+  const app = fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
+
+  const health = new HealthRegistry(options.name, version);
+  const metrics = createMetrics(options.name, version);
+  let reporter = options.reporter ?? createLogReporter(logger);
+
+  app.decorate('config', config as Readonly<Record<string, unknown>>);
+  app.decorate('configEntries', loaded.entries);
+  app.decorate('serviceName', options.name);
+  app.decorate('serviceVersion', version);
+  app.decorate('dataDir', path.resolve(config.dataDir));
+  app.decorate('health', health);
+  app.decorate('metrics', metrics);
+  app.decorate('reporter', {
+    getter: () => reporter,
+  });
+  app.decorate('setReporter', (next: ExceptionReporter) => {
+    reporter = next;
+  });
+  app.decorate('setLogLevel', (level: LogLevelName) => {
+    // Fastify logs through a child of our logger; request loggers are children of that one.
+    logger.level = level;
+    app.log.level = level;
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: redactUrl(request.url),
+        route: request.routeOptions.url ?? null,
+        status: reply.statusCode,
+        duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+        remote_address: request.ip,
+      },
+      'request completed',
+    );
+  });
+
+  registerProblemHandlers(app, () => reporter);
+  registerHealthRoutes(app, health);
+  registerMetricsRoutes(app, metrics);
+
+  const lifecycle = createGracefulShutdown(app, health, config.shutdown, () => reporter);
+  app.decorate('shutdown', lifecycle.shutdown);
+  app.decorate('start', async (startOptions: StartOptions = {}): Promise<ServiceAddress> => {
+    const portSource = loaded.entries.find((e) => e.key === 'port')?.source ?? 'default';
+    try {
+      await app.listen({ host: config.host, port: config.port });
+    } catch (error) {
+      throw listenError(options.name, config.host, config.port, portSource, error);
+    }
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    if (startOptions.handleSignals !== false) lifecycle.installProcessHandlers();
+    health.setState('ready');
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    return { port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+  });
+
+  return app as unknown as Service<S>;
+}
