@@ -6,7 +6,9 @@ const conditions = ['@rampart/source', 'node', 'import', 'default'];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['node'] } },
+  // Vitest hands ssr.resolve.conditions to its workers as `node --conditions`; 'import' there makes
+  // CommonJS require() pick packages' ESM builds (pg → pg-pool breaks), so leave it out.
+  ssr: { resolve: { conditions: ['@rampart/source', 'node'], externalConditions: ['node'] } },
   test: {
     include: [
       'packages/*/src/**/*.test.ts',
