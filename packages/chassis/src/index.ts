@@ -3,6 +3,7 @@
  * health, errors and graceful shutdown in one call.
  */
 import './service/fastify-augmentation.js';
+import './audit/request-audit.js';
 
 export { Type, type Static, type TObject } from '@sinclair/typebox';
 export {
@@ -57,3 +58,14 @@ export type { ServiceMetrics } from './metrics/metrics-plugin.js';
 export { createLogger, type CreateLoggerOptions } from './logging/create-logger.js';
 export { redactDeep, redactUrl, isSensitiveKey, REDACTED } from './logging/redact.js';
 export type { ExceptionReporter, ExceptionContext } from './reporting/exception-reporter.js';
+export type { DatabaseOptions } from './database/service-database.js';
+export { isPostgres, addSerialPrimaryKey } from './database/dialect.js';
+export {
+  createAuditLog,
+  type AuditLog,
+  type AuditEvent,
+  type AuditActor,
+  type AuditOutcome,
+  type StoredAuditEvent,
+} from './audit/audit-log.js';
+export type { RequestAuditOptions } from './audit/request-audit.js';

@@ -21,6 +21,15 @@ import type { DestinationStream, Logger } from 'pino';
 import type { LogLevelName } from '../config/base-schema.js';
 import { loadConfig, type ConfigEntry, type ConfigLayer, type ServiceConfig } from '../config/load-config.js';
 import { registerProblemHandlers } from '../errors/problem-handler.js';
+import { createAuditLog, createLogAuditLog, type AuditLog } from '../audit/audit-log.js';
+import { registerRequestAudit } from '../audit/request-audit.js';
+import {
+  defaultDatabaseUrl,
+  openServiceDatabaseOrExplain,
+  withDatabaseUrl,
+  type DatabaseOptions,
+} from '../database/service-database.js';
+import type { Kysely } from 'kysely';
 import { HealthRegistry } from '../health/health-registry.js';
 import { registerHealthRoutes } from '../health/health-routes.js';
 import { createGracefulShutdown } from '../lifecycle/graceful-shutdown.js';
@@ -47,6 +56,11 @@ export interface CreateServiceOptions<S extends TObject> {
   logDestination?: DestinationStream;
   /** Replaces the default log-only exception reporter. */
   reporter?: ExceptionReporter;
+  /**
+   * The service's own database (SQLite by default, PostgreSQL with `DATABASE_URL`), migrated on
+   * start, checked by readiness, closed on shutdown; also enables the durable audit outbox.
+   */
+  database?: DatabaseOptions;
   /** Fastify server options (e.g. `bodyLimit`); logging and request ids are the chassis'. */
   fastify?: Omit<FastifyServerOptions, 'logger' | 'loggerInstance' | 'genReqId' | 'requestIdLogLabel'>;
 }
@@ -73,6 +87,14 @@ export interface ServiceDecorations<S extends TObject> {
   readonly health: HealthRegistry;
   readonly metrics: ServiceMetrics;
   readonly reporter: ExceptionReporter;
+  /**
+   * The service's database (Kysely), when `database` was given. Type it with your tables:
+   * `const db = app.db as Kysely<Tables>`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly db: Kysely<any>;
+  /** The audit log: the outbox in the service's database, or the log when it has none. */
+  readonly audit: AuditLog;
   setReporter(reporter: ExceptionReporter): void;
   /** Changes the log level at run time (dynamic configuration uses this). */
   setLogLevel(level: LogLevelName): void;
@@ -113,7 +135,7 @@ export async function createService<S extends TObject = TObject>(
   const schema = options.config ?? (Type.Object({}) as unknown as S);
   const loaded = loadConfig({
     service: options.name,
-    schema,
+    schema: options.database ? withDatabaseUrl(schema) : schema,
     ...(options.defaultPort === undefined ? {} : { defaultPort: options.defaultPort }),
     ...(options.argv ? { argv: options.argv } : {}),
     ...(options.env ? { env: options.env } : {}),
@@ -129,7 +151,7 @@ export async function createService<S extends TObject = TObject>(
   });
 
   const serverOptions: FastifyHttpOptions<RawServerDefault, FastifyBaseLogger> = {
-    ...(options.fastify),
+    ...options.fastify,
     loggerInstance: logger,
     // One access line per request, written by our onResponse hook (Fastify's two cost throughput).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
@@ -189,6 +211,38 @@ export async function createService<S extends TObject = TObject>(
       'request completed',
     );
   });
+
+  let audit: AuditLog = createLogAuditLog(app.log, options.name);
+  if (options.database) {
+    const url =
+      (config as { databaseUrl?: string }).databaseUrl ?? defaultDatabaseUrl(config.dataDir, options.name);
+    const database = await openServiceDatabaseOrExplain(
+      options.name,
+      url,
+      options.database,
+      (error) => app.log.warn({ err: error }, 'database connection error'),
+      loaded.entries.find((e) => e.key === 'databaseUrl')?.source,
+    );
+    app.decorate('db', database.db);
+    audit = createAuditLog(database.db, options.name);
+    health.register({
+      component: 'database',
+      measurement: 'responseTime',
+      componentType: 'datastore',
+      check: () => database.ping(),
+    });
+    app.addHook('onClose', () => database.close());
+  } else {
+    app.decorate('db', {
+      getter: () => {
+        throw new Error(
+          `${options.name}: app.db is only available when createService() is given { database: { migrations } }`,
+        );
+      },
+    });
+  }
+  app.decorate('audit', { getter: () => audit });
+  registerRequestAudit(app, () => audit);
 
   registerProblemHandlers(app, () => reporter);
   registerHealthRoutes(app, health);

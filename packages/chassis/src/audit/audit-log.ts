@@ -1,0 +1,163 @@
+/**
+ * Audit events: who (sub, client), did what (action), to what (resource), when (UTC), from
+ * where (IP, request id, trace id), with what outcome. `record()` resolves only once the event is
+ * committed to the service's database, so an acknowledged request never loses its audit trail.
+ * Details pass through the same redaction as logs: secrets are never recorded.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import { redactDeep } from '../logging/redact.js';
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+export interface AuditActor {
+  sub?: string | undefined;
+  clientId?: string | undefined;
+  kind?: 'user' | 'service' | 'anonymous' | undefined;
+}
+
+export interface AuditEvent {
+  action: string;
+  outcome: AuditOutcome;
+  actor?: AuditActor | undefined;
+  resource?: string | undefined;
+  details?: Record<string, unknown> | undefined;
+  ip?: string | undefined;
+  requestId?: string | undefined;
+  traceId?: string | undefined;
+  /** Defaults to now. */
+  time?: Date | undefined;
+}
+
+export interface StoredAuditEvent extends Required<Pick<AuditEvent, 'action' | 'outcome'>> {
+  seq: number;
+  eventId: string;
+  time: string;
+  service: string;
+  actor: AuditActor;
+  resource: string | null;
+  ip: string | null;
+  requestId: string | null;
+  traceId: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface AuditLog {
+  /** Writes the event durably; resolves once committed. */
+  record(event: AuditEvent): Promise<void>;
+  /** Events not yet shipped, oldest first (the ops shipper reads these). */
+  pending(limit?: number): Promise<StoredAuditEvent[]>;
+}
+
+interface OutboxRow {
+  seq: number;
+  event_id: string;
+  time: string;
+  service: string;
+  action: string;
+  outcome: string;
+  actor_sub: string | null;
+  actor_client_id: string | null;
+  actor_kind: string | null;
+  resource: string | null;
+  ip: string | null;
+  request_id: string | null;
+  trace_id: string | null;
+  details: string | null;
+  shipped_at: string | null;
+}
+
+interface OutboxTables {
+  rampart_audit_outbox: OutboxRow;
+}
+
+const MAX_DETAILS_BYTES = 8192;
+const ACTION = /^[a-z][a-z0-9_.:-]{0,99}$/;
+
+export function createAuditLog(db: Kysely<unknown>, service: string): AuditLog {
+  const outbox = db as unknown as Kysely<OutboxTables>;
+  return {
+    async record(event) {
+      if (!ACTION.test(event.action))
+        throw new TypeError(
+          `invalid audit action ${JSON.stringify(event.action)}: expected e.g. "order.cancel"`,
+        );
+      await outbox
+        .insertInto('rampart_audit_outbox')
+        .values({
+          event_id: randomUUID(),
+          time: (event.time ?? new Date()).toISOString(),
+          service,
+          action: event.action,
+          outcome: event.outcome,
+          actor_sub: event.actor?.sub ?? null,
+          actor_client_id: event.actor?.clientId ?? null,
+          actor_kind: event.actor?.kind ?? null,
+          resource: event.resource ?? null,
+          ip: event.ip ?? null,
+          request_id: event.requestId ?? null,
+          trace_id: event.traceId ?? null,
+          details: serializeDetails(event.details),
+          shipped_at: null,
+        } as unknown as OutboxRow)
+        .execute();
+    },
+    async pending(limit = 500) {
+      const rows = await outbox
+        .selectFrom('rampart_audit_outbox')
+        .selectAll()
+        .where('shipped_at', 'is', null)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        seq: Number(row.seq),
+        eventId: row.event_id,
+        time: row.time,
+        service: row.service,
+        action: row.action,
+        outcome: row.outcome as AuditOutcome,
+        actor: {
+          ...(row.actor_sub ? { sub: row.actor_sub } : {}),
+          ...(row.actor_client_id ? { clientId: row.actor_client_id } : {}),
+          ...(row.actor_kind ? { kind: row.actor_kind as AuditActor['kind'] } : {}),
+        },
+        resource: row.resource,
+        ip: row.ip,
+        requestId: row.request_id,
+        traceId: row.trace_id,
+        details: row.details ? (JSON.parse(row.details) as Record<string, unknown>) : null,
+      }));
+    },
+  };
+}
+
+function serializeDetails(details: Record<string, unknown> | undefined): string | null {
+  if (details === undefined) return null;
+  const text = JSON.stringify(redactDeep(details));
+  if (Buffer.byteLength(text) <= MAX_DETAILS_BYTES) return text;
+  return JSON.stringify({ truncated: true, size: Buffer.byteLength(text) });
+}
+
+/** Where a service without a database records audit events: its log (documented fallback). */
+export function createLogAuditLog(log: FastifyBaseLogger, service: string): AuditLog {
+  return {
+    async record(event) {
+      log.info(
+        {
+          audit: {
+            ...event,
+            details: event.details ? redactDeep(event.details) : undefined,
+            service,
+            time: (event.time ?? new Date()).toISOString(),
+          },
+        },
+        'audit',
+      );
+    },
+    async pending() {
+      return [];
+    },
+  };
+}
