@@ -11,6 +11,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@rampart/source', 'node'], externalConditions: ['node'] } },
   test: {
     include: [
+      'bench/src/**/*.test.ts',
       'packages/*/src/**/*.test.ts',
       'services/*/src/**/*.test.ts',
       'examples/*/src/**/*.test.ts',

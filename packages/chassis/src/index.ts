@@ -58,7 +58,7 @@ export type { ServiceMetrics } from './metrics/metrics-plugin.js';
 export { createLogger, type CreateLoggerOptions } from './logging/create-logger.js';
 export { redactDeep, redactUrl, isSensitiveKey, REDACTED } from './logging/redact.js';
 export type { ExceptionReporter, ExceptionContext } from './reporting/exception-reporter.js';
-export type { DatabaseOptions } from './database/service-database.js';
+export { withDatabaseUrl, type DatabaseOptions } from './database/service-database.js';
 export { isPostgres, addSerialPrimaryKey } from './database/dialect.js';
 export {
   createAuditLog,
