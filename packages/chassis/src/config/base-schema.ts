@@ -12,6 +12,12 @@ export const baseConfigSchema = Type.Object(
       levels.map((level) => Type.Literal(level)),
       { default: 'info', dynamic: true, env: ['LOG_LEVEL'], description: 'one of ' + levels.join(', ') },
     ),
+    accessLog: Type.Boolean({
+      default: false,
+      dynamic: true,
+      description:
+        'one info line per request (the gateway keeps the access log; RED metrics cover every request)',
+    }),
     dataDir: Type.String({ default: '.rampart', minLength: 1, description: 'directory for local state' }),
     shutdown: Type.Object({
       drainDelayMs: Type.Integer({

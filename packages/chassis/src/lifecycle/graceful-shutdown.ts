@@ -6,6 +6,7 @@
  * force-closes whatever is left after `gracePeriodMs`.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { HealthRegistry } from '../health/health-registry.js';
 import type { ExceptionReporter } from '../reporting/exception-reporter.js';
 
@@ -22,11 +23,6 @@ export function createGracefulShutdown(
 ) {
   let shuttingDown: Promise<void> | undefined;
   let forced = false;
-
-  // Once draining, every response tells the client to reconnect (to another replica).
-  app.addHook('onSend', async (_request, reply) => {
-    if (health.state === 'draining' || health.state === 'stopped') reply.header('connection', 'close');
-  });
 
   function shutdown(reason = 'shutdown requested'): Promise<void> {
     shuttingDown ??= (async () => {
@@ -46,9 +42,13 @@ export function createGracefulShutdown(
         app.server.closeAllConnections();
       }, settings.gracePeriodMs);
       force.unref();
+      // Keep-alive connections whose request was in flight become idle once answered; close
+      // them as they do instead of waiting for their keep-alive timeout.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
       try {
         await app.close();
       } finally {
+        clearInterval(sweep);
         clearTimeout(force);
         health.setState('stopped');
       }
@@ -59,7 +59,10 @@ export function createGracefulShutdown(
 
   function exitAfterShutdown(reason: string, code: number): void {
     shutdown(reason).then(
-      () => process.exit(forced ? 1 : code),
+      () => {
+        (app.log as unknown as Logger).flush();
+        process.exit(forced ? 1 : code);
+      },
       (error: unknown) => {
         reporter().report(error, { kind: 'uncaughtException' });
         process.exit(1);

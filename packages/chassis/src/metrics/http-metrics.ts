@@ -4,8 +4,9 @@
  * `http_server_active_requests`. Labels are bounded: the route template (never the raw path),
  * known methods (others → `_OTHER`), and the status code.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Gauge, Histogram, type Registry } from 'prom-client';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
+import { HotGauge, HotHistogram, type HistogramSeries } from './hot-path-metrics.js';
 
 // The bucket boundaries the OpenTelemetry HTTP semantic conventions advise for this histogram.
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -32,51 +33,64 @@ export function normalizeMethod(method: string): string {
 
 const counted = Symbol('rampart.activeCounted');
 
-export function registerHttpMetrics(app: FastifyInstance, registry: Registry): void {
-  const duration = new Histogram({
+type CountedRequest = FastifyRequest & { [counted]?: boolean };
+
+export interface HttpMetrics {
+  /** Called when a request arrives. */
+  requestStarted(request: FastifyRequest): void;
+  /** Called once the response has been sent. */
+  requestFinished(request: FastifyRequest, reply: FastifyReply): void;
+  /** Called when the client goes away before the response. */
+  requestAborted(request: FastifyRequest): void;
+}
+
+export function createHttpMetrics(registry: Registry): HttpMetrics {
+  const duration = new HotHistogram({
     name: 'http_server_request_duration_seconds',
     help: 'Duration of HTTP server requests.',
-    labelNames: ['http_request_method', 'http_route', 'http_response_status_code'] as const,
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
-  const active = new Gauge({
+  const active = new HotGauge({
     name: 'http_server_active_requests',
     help: 'Number of active HTTP server requests.',
-    labelNames: ['http_request_method'] as const,
     registers: [registry],
   });
-  // Label children are cached: the hot path does one Map lookup instead of hashing labels.
-  const children = new Map<string, ReturnType<typeof duration.labels>>();
+  // One series object per label combination, found by a string key: no label hashing per request.
+  const durations = new Map<string, HistogramSeries>();
 
-  function routeOf(request: FastifyRequest): string {
-    const url = request.routeOptions.url;
-    return url === undefined || request.is404 ? UNMATCHED_ROUTE : url;
-  }
-
-  function done(request: FastifyRequest & { [counted]?: boolean }): void {
+  function finish(request: CountedRequest): void {
     if (request[counted]) {
       request[counted] = false;
-      active.dec({ http_request_method: normalizeMethod(request.method) });
+      const method = normalizeMethod(request.method);
+      active.series(method, () => ({ http_request_method: method })).value -= 1;
     }
   }
 
-  app.addHook('onRequest', async (request: FastifyRequest & { [counted]?: boolean }) => {
-    request[counted] = true;
-    active.inc({ http_request_method: normalizeMethod(request.method) });
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    done(request);
-    const method = normalizeMethod(request.method);
-    const route = routeOf(request);
-    const status = String(reply.statusCode);
-    const id = `${method} ${status} ${route}`;
-    let child = children.get(id);
-    if (child === undefined) {
-      child = duration.labels(method, route, status);
-      children.set(id, child);
-    }
-    child.observe(reply.elapsedTime / 1000);
-  });
-  app.addHook('onRequestAbort', async (request) => done(request));
+  return {
+    requestStarted(request: CountedRequest) {
+      request[counted] = true;
+      const method = normalizeMethod(request.method);
+      active.series(method, () => ({ http_request_method: method })).value += 1;
+    },
+    requestFinished(request, reply) {
+      finish(request);
+      const url = request.routeOptions.url;
+      const route = url === undefined || request.is404 ? UNMATCHED_ROUTE : url;
+      const status = reply.statusCode;
+      const method = normalizeMethod(request.method);
+      const id = `${method} ${status} ${route}`;
+      let series = durations.get(id);
+      if (series === undefined) {
+        series = duration.series(id, () => ({
+          http_request_method: method,
+          http_route: route,
+          http_response_status_code: String(status),
+        }));
+        durations.set(id, series);
+      }
+      series.observe(reply.elapsedTime / 1000);
+    },
+    requestAborted: finish,
+  };
 }

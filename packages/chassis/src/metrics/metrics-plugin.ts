@@ -1,11 +1,13 @@
 /** `GET /metrics`: the service's own registry (never prom-client's global one) in text format 0.0.4. */
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { registerHttpMetrics } from './http-metrics.js';
+import { createHttpMetrics, type HttpMetrics } from './http-metrics.js';
 
 export interface ServiceMetrics {
   /** Register your own metrics here: `new Counter({ name, help, registers: [app.metrics.registry] })`. */
   readonly registry: Registry;
+  /** @internal the RED metrics the request hooks feed. */
+  readonly http: HttpMetrics;
 }
 
 export function createMetrics(service: string, version: string): ServiceMetrics {
@@ -27,11 +29,10 @@ export function createMetrics(service: string, version: string): ServiceMetrics 
     labelNames: ['service_name', 'service_version'] as const,
     registers: [registry],
   }).set({ service_name: service, service_version: version }, 1);
-  return { registry };
+  return { registry, http: createHttpMetrics(registry) };
 }
 
 export function registerMetricsRoutes(app: FastifyInstance, metrics: ServiceMetrics): void {
-  registerHttpMetrics(app, metrics.registry);
   app.get('/metrics', { config: { public: true }, logLevel: 'warn' }, async (_request, reply) => {
     const text = await metrics.registry.metrics();
     return reply

@@ -21,7 +21,7 @@ async function make(env: Record<string, string> = {}) {
     name: 'demo',
     version: '1.2.3',
     config: Type.Object({ dbPassword: Type.String({ secret: true, default: 'not-a-real-one' }) }),
-    env: { PORT: '0', ...env },
+    env: { PORT: '0', RAMPART_ACCESS_LOG: 'true', ...env },
     argv: [],
     logDestination: logs,
   });
@@ -277,7 +277,32 @@ describe('createService: metrics', () => {
     );
     expect(text).toContain('http_request_method="_OTHER"');
     expect(text).not.toContain('/random/a');
-    expect(text).toContain('http_server_request_duration_seconds_bucket{le="0.005"');
+    expect(text).toContain(
+      'http_server_request_duration_seconds_bucket{http_request_method="GET",http_route="/items/:id",http_response_status_code="200",le="+Inf"} 2',
+    );
+    for (const le of [
+      '0.005',
+      '0.01',
+      '0.025',
+      '0.05',
+      '0.075',
+      '0.1',
+      '0.25',
+      '0.5',
+      '0.75',
+      '1',
+      '2.5',
+      '5',
+      '7.5',
+      '10',
+    ]) {
+      expect(text).toMatch(
+        new RegExp(
+          `http_server_request_duration_seconds_bucket\\{[^}]*le="${le.replace('.', '\\.')}"\\} 2\n`,
+        ),
+      );
+    }
+    expect(text).toContain('http_server_active_requests{http_request_method="GET"} 1');
     for (const name of [
       'process_cpu_user_seconds_total',
       'process_resident_memory_bytes',

@@ -35,7 +35,8 @@ import { registerHealthRoutes } from '../health/health-routes.js';
 import { createGracefulShutdown } from '../lifecycle/graceful-shutdown.js';
 import { listenError } from '../lifecycle/startup-error.js';
 import { createLogger } from '../logging/create-logger.js';
-import { redactUrl } from '../logging/redact.js';
+import { registerRequestHooks } from './request-hooks.js';
+import { LazyChildLogger } from '../logging/lazy-child-logger.js';
 import { createMetrics, registerMetricsRoutes, type ServiceMetrics } from '../metrics/metrics-plugin.js';
 import { createLogReporter, type ExceptionReporter } from '../reporting/exception-reporter.js';
 
@@ -160,10 +161,13 @@ export async function createService<S extends TObject = TObject>(
     // route follows the instance level, so setLogLevel() applies to requests at once.
     childLoggerFactory: (parent, bindings, childOptions) => {
       const routeLevel = childOptions.level;
-      if (routeLevel === undefined || routeLevel === initialLevel) return parent.child(bindings);
-      const values = (parent as unknown as Logger).levels.values;
+      const pinoParent = parent as unknown as Logger;
+      if (routeLevel === undefined || routeLevel === initialLevel) {
+        return new LazyChildLogger(pinoParent, bindings);
+      }
+      const values = pinoParent.levels.values;
       const quieter = (values[routeLevel] ?? 0) > (values[parent.level] ?? 0) ? routeLevel : parent.level;
-      return parent.child(bindings, { level: quieter });
+      return new LazyChildLogger(pinoParent, bindings, { level: quieter });
     },
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -195,22 +199,7 @@ export async function createService<S extends TObject = TObject>(
     app.log.level = level;
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: redactUrl(request.url),
-        route: request.routeOptions.url ?? null,
-        status: reply.statusCode,
-        duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-        remote_address: request.ip,
-      },
-      'request completed',
-    );
-  });
+  registerRequestHooks(app, { metrics: metrics.http, health, accessLog: config.accessLog });
 
   let audit: AuditLog = createLogAuditLog(app.log, options.name);
   if (options.database) {

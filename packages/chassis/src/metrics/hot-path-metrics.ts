@@ -1,0 +1,124 @@
+/**
+ * A histogram and a gauge for the per-request hot path. prom-client hashes the label object on
+ * every observation; these keep one plain record per label combination (looked up once per
+ * request by a string key) and hand prom-client's registry the same exposition data when scraped.
+ */
+import type { Registry } from 'prom-client';
+
+type Labels = Record<string, string>;
+
+interface ExportedValue {
+  labels: Labels;
+  value: number;
+  metricName?: string;
+}
+
+interface Exported {
+  name: string;
+  help: string;
+  type: 'histogram' | 'gauge';
+  values: ExportedValue[];
+  aggregator: 'sum';
+}
+
+export interface HistogramSeries {
+  observe(value: number): void;
+}
+
+export class HotHistogram {
+  readonly name: string;
+  readonly help: string;
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  readonly #bounds: readonly number[];
+  readonly #series = new Map<string, { labels: Labels; counts: Float64Array; sum: number; count: number }>();
+
+  constructor(options: { name: string; help: string; buckets: readonly number[]; registers: Registry[] }) {
+    this.name = options.name;
+    this.help = options.help;
+    this.#bounds = [...options.buckets].sort((a, b) => a - b);
+    for (const registry of options.registers) registry.registerMetric(this as never);
+  }
+
+  /** The series for `key` (create it with `labels` on first use). */
+  series(key: string, labels: () => Labels): HistogramSeries {
+    let series = this.#series.get(key);
+    if (series === undefined) {
+      series = { labels: labels(), counts: new Float64Array(this.#bounds.length), sum: 0, count: 0 };
+      this.#series.set(key, series);
+    }
+    const s = series;
+    const bounds = this.#bounds;
+    return {
+      observe(value: number) {
+        // Buckets are stored non-cumulatively; export makes them cumulative (le semantics).
+        let i = 0;
+        while (i < bounds.length && value > (bounds[i] as number)) i++;
+        if (i < bounds.length) s.counts[i] = (s.counts[i] as number) + 1;
+        s.sum += value;
+        s.count += 1;
+      },
+    };
+  }
+
+  get(): Promise<Exported> {
+    const values: ExportedValue[] = [];
+    for (const { labels, counts, sum, count } of this.#series.values()) {
+      let cumulative = 0;
+      this.#bounds.forEach((bound, i) => {
+        cumulative += counts[i] as number;
+        values.push({
+          labels: { ...labels, le: String(bound) },
+          value: cumulative,
+          metricName: `${this.name}_bucket`,
+        });
+      });
+      values.push({ labels: { ...labels, le: '+Inf' }, value: count, metricName: `${this.name}_bucket` });
+      values.push({ labels, value: sum, metricName: `${this.name}_sum` });
+      values.push({ labels, value: count, metricName: `${this.name}_count` });
+    }
+    return Promise.resolve({
+      name: this.name,
+      help: this.help,
+      type: 'histogram',
+      values,
+      aggregator: 'sum',
+    });
+  }
+
+  reset(): void {
+    this.#series.clear();
+  }
+}
+
+export class HotGauge {
+  readonly name: string;
+  readonly help: string;
+  readonly type = 'gauge';
+  readonly aggregator = 'sum';
+  readonly #values = new Map<string, { labels: Labels; value: number }>();
+
+  constructor(options: { name: string; help: string; registers: Registry[] }) {
+    this.name = options.name;
+    this.help = options.help;
+    for (const registry of options.registers) registry.registerMetric(this as never);
+  }
+
+  series(key: string, labels: () => Labels): { value: number } {
+    let series = this.#values.get(key);
+    if (series === undefined) {
+      series = { labels: labels(), value: 0 };
+      this.#values.set(key, series);
+    }
+    return series;
+  }
+
+  get(): Promise<Exported> {
+    const values = [...this.#values.values()].map(({ labels, value }) => ({ labels, value }));
+    return Promise.resolve({ name: this.name, help: this.help, type: 'gauge', values, aggregator: 'sum' });
+  }
+
+  reset(): void {
+    this.#values.clear();
+  }
+}
