@@ -39,7 +39,8 @@ export class LazyChildLogger {
 
   #log(method: Method, args: unknown[]): void {
     if (!this.isLevelEnabled(method)) return;
-    (this.#real[method])(...args);
+    const real = this.#real;
+    Reflect.apply(real[method], real, args);
   }
 
   fatal(...args: unknown[]): void {
