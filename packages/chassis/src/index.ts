@@ -4,6 +4,7 @@
  */
 import './service/fastify-augmentation.js';
 import './audit/request-audit.js';
+import './service/wire-security.js';
 
 export { Type, type Static, type TObject } from '@sinclair/typebox';
 export {
@@ -69,3 +70,9 @@ export {
   type StoredAuditEvent,
 } from './audit/audit-log.js';
 export type { RequestAuditOptions } from './audit/request-audit.js';
+export { composeServiceSchema, type ServiceFeatures } from './service/service-schema.js';
+export type { SecurityFeature } from './service/wire-security.js';
+export * from './security/index.js';
+export * from './acl/index.js';
+export * from './client/index.js';
+export * from './tls/index.js';

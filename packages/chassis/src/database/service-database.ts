@@ -10,6 +10,7 @@ import { Type, type TObject } from '@sinclair/typebox';
 import { openDatabase, StoreError, type Database } from '@rampart/store';
 import { ConfigError } from '../config/config-error.js';
 import { EXIT_SOFTWARE, EXIT_UNAVAILABLE, StartupError } from '../lifecycle/startup-error.js';
+import { aclMigrations } from '../acl/acl-migrations.js';
 import { auditMigrations } from '../audit/audit-migrations.js';
 
 export interface DatabaseOptions {
@@ -22,6 +23,7 @@ export interface DatabaseOptions {
 /** Chassis migrations are prefixed so they never collide with a service's names. */
 export const chassisMigrations: Record<string, Migration> = {
   ...prefixed('rampart_audit', auditMigrations),
+  ...prefixed('rampart_acl', aclMigrations),
 };
 
 function prefixed(prefix: string, migrations: Record<string, Migration>): Record<string, Migration> {

@@ -26,9 +26,13 @@ import { registerRequestAudit } from '../audit/request-audit.js';
 import {
   defaultDatabaseUrl,
   openServiceDatabaseOrExplain,
-  withDatabaseUrl,
   type DatabaseOptions,
 } from '../database/service-database.js';
+import type { SecurityConfig } from '../security/index.js';
+import { loadTlsFiles, serverTlsOptions, type TlsMaterial } from '../tls/index.js';
+import { composeServiceSchema } from './service-schema.js';
+import { wireSecurity, type SecurityFeature } from './wire-security.js';
+import { StartupError, EXIT_CONFIG } from '../lifecycle/startup-error.js';
 import type { Kysely } from 'kysely';
 import { HealthRegistry } from '../health/health-registry.js';
 import { registerHealthRoutes } from '../health/health-routes.js';
@@ -62,6 +66,13 @@ export interface CreateServiceOptions<S extends TObject> {
    * start, checked by readiness, closed on shutdown; also enables the durable audit outbox.
    */
   database?: DatabaseOptions;
+  /**
+   * Makes the service an OAuth 2.0 resource server: every route deny-by-default, bearer tokens
+   * verified against the issuer's keys and revocation feed (`security.*` config keys).
+   */
+  security?: SecurityFeature;
+  /** Peer services this one calls, name → default base URL (`app.client(name)`). */
+  services?: Readonly<Record<string, string>>;
   /** Fastify server options (e.g. `bodyLimit`); logging and request ids are the chassis'. */
   fastify?: Omit<FastifyServerOptions, 'logger' | 'loggerInstance' | 'genReqId' | 'requestIdLogLabel'>;
 }
@@ -136,7 +147,12 @@ export async function createService<S extends TObject = TObject>(
   const schema = options.config ?? (Type.Object({}) as unknown as S);
   const loaded = loadConfig({
     service: options.name,
-    schema: options.database ? withDatabaseUrl(schema) : schema,
+    schema: composeServiceSchema(schema, {
+      name: options.name,
+      database: options.database !== undefined,
+      security: options.security !== undefined,
+      ...(options.services ? { services: options.services } : {}),
+    }),
     ...(options.defaultPort === undefined ? {} : { defaultPort: options.defaultPort }),
     ...(options.argv ? { argv: options.argv } : {}),
     ...(options.env ? { env: options.env } : {}),
@@ -151,8 +167,11 @@ export async function createService<S extends TObject = TObject>(
     destination: options.logDestination,
   });
 
+  const features = config as unknown as FeatureConfig;
+  const tls = await loadServerTls(options.name, features.tls);
   const serverOptions: FastifyHttpOptions<RawServerDefault, FastifyBaseLogger> = {
     ...options.fastify,
+    ...(tls ? (serverTlsOptions(tls) as object) : {}),
     loggerInstance: logger,
     // One access line per request, written by our onResponse hook (Fastify's two cost throughput).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
@@ -202,6 +221,7 @@ export async function createService<S extends TObject = TObject>(
   registerRequestHooks(app, { metrics: metrics.http, health, accessLog: config.accessLog });
 
   let audit: AuditLog = createLogAuditLog(app.log, options.name);
+  let db: Kysely<unknown> | undefined;
   if (options.database) {
     const url =
       (config as { databaseUrl?: string }).databaseUrl ?? defaultDatabaseUrl(config.dataDir, options.name);
@@ -212,6 +232,7 @@ export async function createService<S extends TObject = TObject>(
       (error) => app.log.warn({ err: error }, 'database connection error'),
       loaded.entries.find((e) => e.key === 'databaseUrl')?.source,
     );
+    db = database.db;
     app.decorate('db', database.db);
     audit = createAuditLog(database.db, options.name);
     health.register({
@@ -232,6 +253,13 @@ export async function createService<S extends TObject = TObject>(
   }
   app.decorate('audit', { getter: () => audit });
   registerRequestAudit(app, () => audit);
+  wireSecurity(app as unknown as FastifyInstance & { health: HealthRegistry }, {
+    security: options.security,
+    securityConfig: features.security,
+    peers: features.services,
+    tls,
+    db,
+  });
 
   registerProblemHandlers(app, () => reporter);
   registerHealthRoutes(app, health);
@@ -251,8 +279,38 @@ export async function createService<S extends TObject = TObject>(
     if (startOptions.handleSignals !== false) lifecycle.installProcessHandlers();
     health.setState('ready');
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-    return { port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+    const scheme = tls ? 'https' : 'http';
+    return { port, url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}` };
   });
 
   return app as unknown as Service<S>;
+}
+
+/** The feature keys `composeServiceSchema` adds (not part of the service's own static type). */
+interface FeatureConfig {
+  security?: SecurityConfig;
+  services: Readonly<Record<string, string>>;
+  tls?: { ca?: string; cert?: string; key?: string };
+}
+
+/** HTTPS with mutual TLS when `tls.ca`, `tls.cert` and `tls.key` are all given. */
+async function loadServerTls(service: string, tls: FeatureConfig['tls']): Promise<TlsMaterial | undefined> {
+  if (!tls || (!tls.ca && !tls.cert && !tls.key)) return undefined;
+  const { ca, cert, key } = tls;
+  if (!ca || !cert || !key) {
+    const missing = (['ca', 'cert', 'key'] as const).filter((k) => !tls[k]).map((k) => `tls.${k}`);
+    throw new StartupError(
+      `${service}: mutual TLS needs tls.ca, tls.cert and tls.key; missing ${missing.join(', ')}`,
+      EXIT_CONFIG,
+    );
+  }
+  try {
+    return await loadTlsFiles({ ca, cert, key });
+  } catch (error) {
+    throw new StartupError(
+      `${service}: cannot read the TLS files: ${(error as Error).message}`,
+      EXIT_CONFIG,
+      { cause: error },
+    );
+  }
 }
