@@ -18,6 +18,11 @@ export const baseConfigSchema = Type.Object(
       description:
         'one info line per request (the gateway keeps the access log; RED metrics cover every request)',
     }),
+    trustProxy: Type.String({
+      default: '',
+      description:
+        'proxies trusted to set X-Forwarded-For (comma-separated IPs/CIDRs, or loopback); empty = none',
+    }),
     dataDir: Type.String({ default: '.rampart', minLength: 1, description: 'directory for local state' }),
     shutdown: Type.Object({
       drainDelayMs: Type.Integer({

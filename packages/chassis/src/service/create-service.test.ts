@@ -339,3 +339,25 @@ describe('createService: metrics', () => {
     expect(result.code).toBe(0);
   });
 });
+
+describe('createService: client address', () => {
+  it('takes X-Forwarded-For only from trusted proxies', async () => {
+    const trusted = await make({ RAMPART_TRUST_PROXY: '127.0.0.1' });
+    trusted.app.get('/ip', async (request) => ({ ip: request.ip }));
+    const viaProxy = await trusted.app.inject({
+      url: '/ip',
+      remoteAddress: '127.0.0.1',
+      headers: { 'x-forwarded-for': '203.0.113.7' },
+    });
+    expect(viaProxy.json()).toEqual({ ip: '203.0.113.7' });
+
+    const untrusted = await make();
+    untrusted.app.get('/ip', async (request) => ({ ip: request.ip }));
+    const spoofed = await untrusted.app.inject({
+      url: '/ip',
+      remoteAddress: '198.51.100.1',
+      headers: { 'x-forwarded-for': '203.0.113.7' },
+    });
+    expect(spoofed.json()).toEqual({ ip: '198.51.100.1' });
+  });
+});

@@ -176,6 +176,8 @@ export async function createService<S extends TObject = TObject>(
     // One access line per request, written by our onResponse hook (Fastify's two cost throughput).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     requestIdHeader: false,
+    // request.ip is the client's address only through proxies named here (the gateway).
+    ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
     // Routes registered with an explicit quieter level (health, metrics) keep it; every other
     // route follows the instance level, so setLogLevel() applies to requests at once.
     childLoggerFactory: (parent, bindings, childOptions) => {

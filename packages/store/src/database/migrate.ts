@@ -26,7 +26,13 @@ export async function migrate(
     allowUnorderedMigrations: true,
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely's migrator lists tables across every schema; a schema dropped by someone else at that
+  // moment (another service's tests, a cleanup job) fails the listing, not our migration. Retry.
+  for (let attempt = 1; attempt < 5 && isForeignSchemaRace(error, schema); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error === undefined) return;
   const failed = results?.find((result) => result.status === 'Error')?.migrationName;
   const message = error instanceof Error ? error.message : inspect(error);
@@ -37,4 +43,10 @@ export async function migrate(
       : `migration "${failed}" failed (no pending migration was applied): ${message}`,
     { cause: error },
   );
+}
+
+function isForeignSchemaRace(error: unknown, ownSchema: string | undefined): boolean {
+  const e = error as { code?: string; message?: string } | undefined;
+  if (e?.code !== '3F000' && e?.code !== '42P01') return false;
+  return ownSchema === undefined || !String(e.message).includes(`"${ownSchema}"`);
 }
