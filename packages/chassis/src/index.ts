@@ -69,7 +69,7 @@ export {
   type AuditOutcome,
   type StoredAuditEvent,
 } from './audit/audit-log.js';
-export type { RequestAuditOptions } from './audit/request-audit.js';
+export { traceIdOf, type RequestAuditOptions } from './audit/request-audit.js';
 export { composeServiceSchema, type ServiceFeatures } from './service/service-schema.js';
 export type { SecurityFeature } from './service/wire-security.js';
 export * from './security/index.js';

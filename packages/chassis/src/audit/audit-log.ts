@@ -75,33 +75,74 @@ interface OutboxTables {
 const MAX_DETAILS_BYTES = 8192;
 const ACTION = /^[a-z][a-z0-9_.:-]{0,99}$/;
 
+/** Bounds one multi-row INSERT; the rest waits for the next. */
+const MAX_BATCH = 500;
+
+interface Pending {
+  row: Omit<OutboxRow, 'seq'>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The outbox writer. Group commit: events that arrive while a write is in flight are written
+ * together by the next multi-row INSERT, so a burst of requests costs one commit (one fsync on
+ * SQLite), not one each. Every `record()` still resolves only once its own event is committed,
+ * and rejects when that commit fails — an acknowledged request is never missing its audit event.
+ */
 export function createAuditLog(db: Kysely<unknown>, service: string): AuditLog {
   const outbox = db as unknown as Kysely<OutboxTables>;
+  let queue: Pending[] = [];
+  let writing = false;
+
+  async function flush(): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue.slice(0, MAX_BATCH);
+      queue = queue.slice(MAX_BATCH);
+      try {
+        await outbox
+          .insertInto('rampart_audit_outbox')
+          .values(batch.map((item) => item.row) as OutboxRow[])
+          .execute();
+        for (const item of batch) item.resolve();
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+      }
+    }
+    writing = false;
+  }
+
   return {
-    async record(event) {
-      if (!ACTION.test(event.action))
-        throw new TypeError(
-          `invalid audit action ${JSON.stringify(event.action)}: expected e.g. "order.cancel"`,
+    record(event) {
+      if (!ACTION.test(event.action)) {
+        return Promise.reject(
+          new TypeError(`invalid audit action ${JSON.stringify(event.action)}: expected e.g. "order.cancel"`),
         );
-      await outbox
-        .insertInto('rampart_audit_outbox')
-        .values({
-          event_id: randomUUID(),
-          time: (event.time ?? new Date()).toISOString(),
-          service,
-          action: event.action,
-          outcome: event.outcome,
-          actor_sub: event.actor?.sub ?? null,
-          actor_client_id: event.actor?.clientId ?? null,
-          actor_kind: event.actor?.kind ?? null,
-          resource: event.resource ?? null,
-          ip: event.ip ?? null,
-          request_id: event.requestId ?? null,
-          trace_id: event.traceId ?? null,
-          details: serializeDetails(event.details),
-          shipped_at: null,
-        } as unknown as OutboxRow)
-        .execute();
+      }
+      const row = {
+        event_id: randomUUID(),
+        time: (event.time ?? new Date()).toISOString(),
+        service,
+        action: event.action,
+        outcome: event.outcome,
+        actor_sub: event.actor?.sub ?? null,
+        actor_client_id: event.actor?.clientId ?? null,
+        actor_kind: event.actor?.kind ?? null,
+        resource: event.resource ?? null,
+        ip: event.ip ?? null,
+        request_id: event.requestId ?? null,
+        trace_id: event.traceId ?? null,
+        details: serializeDetails(event.details),
+        shipped_at: null,
+      };
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ row, resolve, reject });
+        // Deferred to the end of this event-loop turn, so concurrent requests share one write.
+        if (!writing) {
+          writing = true;
+          setImmediate(() => void flush());
+        }
+      });
     },
     async pending(limit = 500) {
       const rows = await outbox
