@@ -20,7 +20,8 @@ import { registerDiscovery } from './oauth/discovery.js';
 import { registerIntrospectionEndpoint } from './oauth/introspection-endpoint.js';
 import { registerRevocationEndpoint } from './oauth/revocation-endpoint.js';
 import { registerTokenEndpoint } from './oauth/token-endpoint.js';
-import { registerPeopleRoutes } from './people/index.js';
+import { ensureFirstAdmin, registerPeopleRoutes, seedDemo } from './people/index.js';
+import { syncServiceClients } from './people/seed/service-clients.js';
 import { registerRevocationsRoute } from './revocations/revocations-route.js';
 import { maxSignedTokenLifetimeMs } from './tokens/lifetimes.js';
 import { RevocationFeed } from './tokens/revocation-feed.js';
@@ -98,6 +99,17 @@ export async function buildAuth(options: BuildAuthOptions = {}): Promise<AuthSer
     registerRevocationEndpoint(app, context);
     registerRevocationsRoute(app, context);
     await registerPeopleRoutes(app, context);
+
+    // Seeding runs before the service listens: readiness means the demo logins work.
+    const env = options.env ?? process.env;
+    const services = await syncServiceClients(context, config.serviceClients);
+    if (services.length > 0) app.log.info({ clients: services }, 'service clients registered');
+    if (config.demo) {
+      const seeded = await seedDemo(context, env);
+      app.log.info({ seeded }, 'demo users and clients ready (demo mode: never use in production)');
+    } else if (config.bootstrapAdmin) {
+      await ensureFirstAdmin(context, { env, dataDir: app.dataDir });
+    }
 
     const stopHousekeeping = startHousekeeping(db, {
       intervalMs: config.housekeepingIntervalSeconds * 1000,

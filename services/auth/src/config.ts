@@ -37,6 +37,23 @@ export const authConfigSchema = Type.Object({
   clientCacheSeconds: Type.Number({ default: 5, minimum: 0 }),
   /** Housekeeping interval (purge of expired codes, tokens, families, revocations). */
   housekeepingIntervalSeconds: Type.Integer({ default: 300, minimum: 1 }),
+  /** Seed the demo users and clients (`rampart up --demo` sets RAMPART_DEMO=1; never otherwise). */
+  demo: Type.Boolean({ default: false, env: ['RAMPART_DEMO'] }),
+  /**
+   * Outside demo mode, create the first `admin` user on first start (password from
+   * RAMPART_ADMIN_PASSWORD, or generated into <dataDir>/admin-password, 0600).
+   */
+  bootstrapAdmin: Type.Boolean({ default: true }),
+  /** The platform's services as client-credentials clients: JSON `{ "orders": "<secret>", … }` (set by `rampart up`). */
+  serviceClients: Type.Record(
+    Type.String({ pattern: '^[A-Za-z0-9._~-]{1,128}$' }),
+    Type.String({ minLength: 32 }),
+    {
+      default: {},
+      secret: true,
+      description: 'service client id → client secret (JSON)',
+    },
+  ),
   /** Longest wait of a `GET /revocations` long poll. */
   revocationsLongPollSeconds: Type.Number({ default: 25, minimum: 0 }),
 });

@@ -30,7 +30,8 @@ for (const backend of backends('cc')) {
       const jwks = (await app.inject({ method: 'GET', url: '/oauth2/jwks' })).json();
       const { payload, protectedHeader } = await jwtVerify(body.access_token, createLocalJWKSet(jwks), {
         issuer: 'http://auth.test',
-        audience: 'rampart',
+        // No resource asked for: every audience registered for the client.
+        audience: 'https://api.test/orders',
         typ: 'at+jwt',
       });
       expect(protectedHeader.alg).toBe('ES256');

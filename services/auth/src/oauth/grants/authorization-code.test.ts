@@ -37,7 +37,8 @@ for (const backend of backends('code')) {
       const at = await jwtVerify(body.access_token, jwks, {
         typ: 'at+jwt',
         issuer: 'http://auth.test',
-        audience: 'rampart',
+        // No resource asked for: every audience registered for the client.
+        audience: 'https://api.test/orders',
       });
       expect(at.payload).toMatchObject({
         sub: 'alice',

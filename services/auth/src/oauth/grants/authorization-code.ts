@@ -13,6 +13,7 @@ import { insertRefreshToken } from '../../tokens/refresh-tokens.js';
 import { InvalidGrant } from '../errors.js';
 import type { FormParams } from '../parse-form.js';
 import { resolveAudience, splitScope } from './grant-helpers.js';
+import { defaultAudienceOf } from './grant-helpers.js';
 import type { TokenResponse } from './token-response.js';
 import { issueUserTokens } from './user-tokens.js';
 
@@ -69,7 +70,7 @@ export async function authorizationCodeGrant(
   const audience = resolveAudience(
     params,
     granted ?? client.audiences,
-    granted ?? [context.config.defaultAudience],
+    granted ?? defaultAudienceOf(client, context.config.defaultAudience),
   );
   const scope = splitScope(stored.scope);
 

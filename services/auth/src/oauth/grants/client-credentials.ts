@@ -7,7 +7,7 @@ import type { Client } from '../../clients/client.js';
 import type { AuthContext } from '../../context.js';
 import { issueAccessToken } from '../../tokens/access-token.js';
 import type { FormParams } from '../parse-form.js';
-import { narrowScope, resolveAudience } from './grant-helpers.js';
+import { defaultAudienceOf, narrowScope, resolveAudience } from './grant-helpers.js';
 import type { TokenResponse } from './token-response.js';
 
 export async function clientCredentialsGrant(
@@ -17,7 +17,11 @@ export async function clientCredentialsGrant(
   request: FastifyRequest,
 ): Promise<TokenResponse> {
   const scope = narrowScope(params.get('scope'), client.scopes).join(' ');
-  const audience = resolveAudience(params, client.audiences, [context.config.defaultAudience]);
+  const audience = resolveAudience(
+    params,
+    client.audiences,
+    defaultAudienceOf(client, context.config.defaultAudience),
+  );
   const ttl = client.accessTokenTtl ?? context.config.accessTokenTtlSeconds;
   const issued = issueAccessToken(context.keys.signer, {
     issuer: context.config.issuer,

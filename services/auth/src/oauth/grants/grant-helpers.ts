@@ -30,15 +30,24 @@ export function resolveAudience(
   const requested = [...new Set(params.all('resource'))];
   if (requested.length === 0) return [...fallback];
   for (const resource of requested) {
-    let url: URL | undefined;
-    try {
-      url = new URL(resource);
-    } catch {
-      url = undefined;
+    // RFC 8707 §2 asks for an absolute URI without a fragment. Rampart's services identify
+    // themselves by name (`orders`), so a name registered for the client is accepted as well;
+    // anything else must be an absolute URI, and every value must be allowed for the client.
+    if (!allowed.includes(resource)) {
+      let url: URL | undefined;
+      try {
+        url = new URL(resource);
+      } catch {
+        url = undefined;
+      }
+      if (!url || url.hash) throw new InvalidTarget(`invalid resource ${resource}`);
+      throw new InvalidTarget(`resource not allowed: ${resource}`);
     }
-    // RFC 8707 §2: an absolute URI without a fragment.
-    if (!url || url.hash) throw new InvalidTarget(`invalid resource ${resource}`);
-    if (!allowed.includes(resource)) throw new InvalidTarget(`resource not allowed: ${resource}`);
   }
   return requested;
+}
+
+/** With no resource requested: every audience registered for the client, else the server default. */
+export function defaultAudienceOf(client: { audiences: readonly string[] }, serverDefault: string): string[] {
+  return client.audiences.length > 0 ? [...client.audiences] : [serverDefault];
 }

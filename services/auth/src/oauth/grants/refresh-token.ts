@@ -12,6 +12,7 @@ import { findRefreshToken, rotateRefreshToken, type RefreshTokenState } from '..
 import { InvalidGrant } from '../errors.js';
 import type { FormParams } from '../parse-form.js';
 import { narrowScope, resolveAudience, splitScope } from './grant-helpers.js';
+import { defaultAudienceOf } from './grant-helpers.js';
 import type { TokenResponse } from './token-response.js';
 import { issueUserTokens } from './user-tokens.js';
 
@@ -42,7 +43,7 @@ export async function refreshTokenGrant(
   const audience = resolveAudience(
     params,
     granted ?? client.audiences,
-    granted ?? [context.config.defaultAudience],
+    granted ?? defaultAudienceOf(client, context.config.defaultAudience),
   );
 
   const tokens = issueUserTokens(

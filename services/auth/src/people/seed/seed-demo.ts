@@ -9,6 +9,8 @@ import { addUser, findUserByUsername, UserError } from '../../users/index.js';
 
 export const DEMO_REDIRECT_URI = 'http://127.0.0.1:8787/callback';
 const DEMO_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
+/** The demo resource services: user tokens name both, so orders can call accounts on the caller's behalf. */
+export const DEMO_AUDIENCES = ['orders', 'accounts'];
 
 export interface SeedResult {
   users: string[];
@@ -45,8 +47,9 @@ export async function seedDemo(
       grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
       secret: env.RAMPART_DEMO_CLIENT_SECRET || 'rampart-demo-secret',
       redirectUris: [DEMO_REDIRECT_URI],
-      scopes: DEMO_SCOPES,
-      audiences: [context.config.defaultAudience],
+      // orders:stats: the demo CLI calls GET /orders/stats as a service account.
+      scopes: [...DEMO_SCOPES, 'orders:stats'],
+      audiences: DEMO_AUDIENCES,
       firstParty: true,
     },
     {
@@ -56,7 +59,7 @@ export async function seedDemo(
       grantTypes: ['authorization_code', 'refresh_token'],
       redirectUris: [DEMO_REDIRECT_URI],
       scopes: DEMO_SCOPES,
-      audiences: [context.config.defaultAudience],
+      audiences: DEMO_AUDIENCES,
       firstParty: true,
     },
   ];

@@ -54,6 +54,62 @@ describe.each(backends('seed'))('seeding on $name', ({ skip, url }) => {
     expect(res.statusCode).toBe(200);
   });
 
+  it.skipIf(skip)(
+    'registers the platform services as client-credentials clients, and follows secret changes',
+    async () => {
+      const databaseUrl = url();
+      const secrets = { orders: 'o'.repeat(43), accounts: 'a'.repeat(43) };
+      const token = (app: typeof first.app, id: string, secret: string, resource?: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/oauth2/token',
+          payload: `grant_type=client_credentials${resource ? `&resource=${resource}` : ''}`,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+          },
+        });
+      const first = await startPeopleAuth(databaseUrl, {
+        env: { RAMPART_AUTH_SERVICE_CLIENTS: JSON.stringify(secrets) },
+      });
+      const ok = await token(first.app, 'orders', secrets.orders, 'accounts');
+      expect(ok.statusCode).toBe(200);
+      const claims = JSON.parse(Buffer.from(ok.json().access_token.split('.')[1], 'base64url').toString());
+      expect(claims).toMatchObject({ sub: 'orders', aud: 'accounts' });
+      expect((await token(first.app, 'orders', secrets.orders, 'billing')).json().error).toBe(
+        'invalid_target',
+      );
+      await first.app.close();
+      const rotated = { ...secrets, orders: 'n'.repeat(43) };
+      const again = await startPeopleAuth(databaseUrl, {
+        env: { RAMPART_AUTH_SERVICE_CLIENTS: JSON.stringify(rotated) },
+      });
+      expect((await token(again.app, 'orders', secrets.orders)).statusCode).toBe(401);
+      expect((await token(again.app, 'orders', rotated.orders)).statusCode).toBe(200);
+    },
+  );
+
+  it.skipIf(skip)('buildAuth creates the first admin on first start, and keeps it on restart', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'rampart-bootstrap-'));
+    const databaseUrl = url();
+    const env = {
+      RAMPART_AUTH_BOOTSTRAP_ADMIN: 'true',
+      RAMPART_AUTH_DATA_DIR: dataDir,
+      RAMPART_ADMIN_PASSWORD: 'first-admin-pass',
+    };
+    const first = await startPeopleAuth(databaseUrl, { env });
+    expect(await verifyPassword(first.app.authContext.db, 'admin', 'first-admin-pass')).toMatchObject({
+      ok: true,
+    });
+    await first.app.close();
+    const again = await startPeopleAuth(databaseUrl, {
+      env: { ...env, RAMPART_ADMIN_PASSWORD: 'changed-pass-9' },
+    });
+    expect(await verifyPassword(again.app.authContext.db, 'admin', 'first-admin-pass')).toMatchObject({
+      ok: true,
+    });
+  });
+
   it.skipIf(skip)('creates the first admin with a generated password, stored 0600, once', async () => {
     const auth = await startPeopleAuth(url());
     const dataDir = mkdtempSync(path.join(tmpdir(), 'rampart-admin-'));

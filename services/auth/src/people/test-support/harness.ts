@@ -46,6 +46,8 @@ export async function startPeopleAuth(
       RAMPART_AUTH_ISSUER: ISSUER,
       // Audit events are also logged (successes at debug); the tests read them from the log.
       RAMPART_AUTH_LOG_LEVEL: 'debug',
+      // The seeding tests call ensureFirstAdmin themselves.
+      RAMPART_AUTH_BOOTSTRAP_ADMIN: 'false',
       ...options.env,
     },
     argv: [],
