@@ -4,9 +4,7 @@
  * one secret per service and hands it to both sides (`serviceClients` here, `security.clientSecret`
  * there). Registrations are kept in step on every start: a changed secret replaces the old one.
  */
-import type { Kysely } from 'kysely';
 import type { AuthContext } from '../../context.js';
-import type { TokenTables } from '../../db/tables.js';
 import { createClient } from '../../clients/create-client.js';
 import { findClient } from '../../clients/find-client.js';
 import { sha256 } from '../../lib/random.js';
