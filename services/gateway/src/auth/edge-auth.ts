@@ -1,0 +1,132 @@
+/**
+ * Authentication at the edge, per route: a bearer JWT (RFC 6750 §2.1) or a browser session,
+ * verified with the chassis verifier (JWKS cache, verified-token cache, revocation deny-list),
+ * then the route's scopes and roles. Errors follow RFC 6750 §3: 401 with a `WWW-Authenticate:
+ * Bearer` challenge, `insufficient_scope` 403.
+ */
+import type { FastifyRequest } from 'fastify';
+import {
+  bearerChallenge,
+  evaluatePolicy,
+  TokenError,
+  type Principal,
+  type TokenVerifier,
+} from '@rampart/chassis';
+import { gatewayError } from '../errors.js';
+import type { CompiledRoute } from '../routes/route-table.js';
+
+export interface SessionTokens {
+  /** True when the request carries our session cookie. */
+  hasSession(request: FastifyRequest): boolean;
+  /** A valid access token for the request's session (refreshed when needed), or undefined. */
+  accessToken(request: FastifyRequest): Promise<string | undefined>;
+  /** Throws when an unsafe cookie-authenticated request lacks the CSRF proof. */
+  checkCsrf(request: FastifyRequest): Promise<void>;
+}
+
+export interface EdgeIdentity {
+  principal: Principal | undefined;
+  /** Sent upstream: `Bearer …`; null removes the header; undefined leaves the client's (auth: none). */
+  authorization: string | null | undefined;
+  via: 'bearer' | 'session' | 'anonymous' | 'none';
+}
+
+export interface EdgeAuthOptions {
+  verifier: TokenVerifier;
+  sessions: SessionTokens | undefined;
+  realm: string;
+  onDenied?: (route: CompiledRoute, reason: string) => void;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+// RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+export function createEdgeAuth(options: EdgeAuthOptions) {
+  const { verifier, sessions, realm } = options;
+
+  const unauthorized = (
+    route: CompiledRoute,
+    reason: string,
+    error?: 'invalid_request' | 'invalid_token',
+    description?: string,
+  ) => {
+    options.onDenied?.(route, reason);
+    return gatewayError('GW_ERR_UNAUTHORIZED', {
+      detail: description ?? 'a valid bearer token or session is required',
+      headers: { 'www-authenticate': bearerChallenge(realm, error, description ? { description } : {}) },
+    });
+  };
+
+  async function verify(route: CompiledRoute, token: string): Promise<Principal> {
+    try {
+      return await verifier.verify(token);
+    } catch (error) {
+      if (error instanceof TokenError && error.code === 'temporarily_unavailable') {
+        options.onDenied?.(route, 'keys_unavailable');
+        throw gatewayError('GW_ERR_AUTH_UNAVAILABLE', { headers: { 'retry-after': '5' }, cause: error });
+      }
+      const reason = error instanceof TokenError ? error.reason : 'invalid';
+      // The description says what kind of failure, never which internal check (no oracle).
+      throw unauthorized(
+        route,
+        reason,
+        'invalid_token',
+        reason === 'expired' ? 'the token expired' : 'the token is invalid',
+      );
+    }
+  }
+
+  function authorize(route: CompiledRoute, principal: Principal): void {
+    const denial = evaluatePolicy(
+      principal,
+      {
+        kind: 'any',
+        ...(route.spec.scopes ? { scopes: route.spec.scopes } : {}),
+        ...(route.spec.roles ? { roles: route.spec.roles } : {}),
+      },
+      {},
+    );
+    if (!denial) return;
+    options.onDenied?.(route, denial.code);
+    if (denial.code === 'insufficient_scope')
+      throw gatewayError('GW_ERR_FORBIDDEN', {
+        detail: 'the token lacks a scope this route requires',
+        headers: {
+          'www-authenticate': bearerChallenge(realm, 'insufficient_scope', { scope: denial.scopes ?? [] }),
+        },
+      });
+    throw gatewayError('GW_ERR_FORBIDDEN', { detail: 'the caller lacks a role this route requires' });
+  }
+
+  return {
+    async authenticate(request: FastifyRequest, route: CompiledRoute): Promise<EdgeIdentity> {
+      if (route.spec.auth === 'none') return { principal: undefined, authorization: undefined, via: 'none' };
+      const header = request.headers.authorization;
+      let token: string | undefined;
+      let via: EdgeIdentity['via'] = 'anonymous';
+      if (header !== undefined) {
+        const match = BEARER.exec(header);
+        if (!match)
+          throw unauthorized(route, 'malformed_header', 'invalid_request', 'expected a Bearer token');
+        token = match[1];
+        via = 'bearer';
+      } else if (sessions?.hasSession(request)) {
+        token = await sessions.accessToken(request);
+        if (token !== undefined) {
+          via = 'session';
+          if (!SAFE_METHODS.has(request.method)) await sessions.checkCsrf(request);
+        }
+      }
+      if (token === undefined) {
+        if (route.spec.auth === 'optional') return { principal: undefined, authorization: null, via };
+        throw unauthorized(route, 'missing_credentials');
+      }
+      const principal = await verify(route, token);
+      authorize(route, principal);
+      return { principal, authorization: `Bearer ${token}`, via };
+    },
+  };
+}
+
+export type EdgeAuth = ReturnType<typeof createEdgeAuth>;

@@ -1,0 +1,81 @@
+/** The gateway's own Prometheus metrics, labelled by route and upstream, on the service registry. */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { DURATION_BUCKETS } from '@rampart/chassis';
+
+export interface GatewayMetrics {
+  requests: Histogram<'route' | 'method' | 'status'>;
+  upstreamDuration: Histogram<'route' | 'upstream' | 'outcome'>;
+  upstreamHealth: Gauge<'upstream'>;
+  breakerState: Gauge<'upstream'>;
+  rateLimited: Counter<'route' | 'key'>;
+  configReloads: Counter<'outcome'>;
+  routes: Gauge;
+  authDenied: Counter<'route' | 'reason'>;
+  pathRejected: Counter<'reason'>;
+  sessionRefreshes: Counter<'outcome'>;
+}
+
+export const BREAKER_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
+
+export function createGatewayMetrics(registry: Registry): GatewayMetrics {
+  const registers = [registry];
+  return {
+    requests: new Histogram({
+      name: 'rampart_gateway_request_duration_seconds',
+      help: 'Time from request to response at the gateway, by route',
+      labelNames: ['route', 'method', 'status'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    upstreamDuration: new Histogram({
+      name: 'rampart_gateway_upstream_duration_seconds',
+      help: 'Time until the upstream answered with headers, by route and upstream',
+      labelNames: ['route', 'upstream', 'outcome'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    upstreamHealth: new Gauge({
+      name: 'rampart_gateway_upstream_healthy',
+      help: '1 when the upstream is taking traffic (not ejected, health check passing)',
+      labelNames: ['upstream'],
+      registers,
+    }),
+    breakerState: new Gauge({
+      name: 'rampart_gateway_breaker_state',
+      help: 'Circuit breaker per upstream: 0 closed, 1 half-open, 2 open',
+      labelNames: ['upstream'],
+      registers,
+    }),
+    rateLimited: new Counter({
+      name: 'rampart_gateway_rate_limited_total',
+      help: 'Requests refused with 429, by route',
+      labelNames: ['route', 'key'],
+      registers,
+    }),
+    configReloads: new Counter({
+      name: 'rampart_gateway_config_reloads_total',
+      help: 'Route table reloads, by outcome (success, rejected)',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    routes: new Gauge({ name: 'rampart_gateway_routes', help: 'Routes in the active table', registers }),
+    authDenied: new Counter({
+      name: 'rampart_gateway_auth_denied_total',
+      help: 'Requests refused by edge authentication or authorization',
+      labelNames: ['route', 'reason'],
+      registers,
+    }),
+    pathRejected: new Counter({
+      name: 'rampart_gateway_path_rejected_total',
+      help: 'Requests refused because their path was ambiguous or malformed',
+      labelNames: ['reason'],
+      registers,
+    }),
+    sessionRefreshes: new Counter({
+      name: 'rampart_gateway_session_refreshes_total',
+      help: 'Browser-session access-token refreshes, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
+  };
+}
