@@ -76,3 +76,4 @@ export * from './security/index.js';
 export * from './acl/index.js';
 export * from './client/index.js';
 export * from './tls/index.js';
+export * from './config-client/index.js';

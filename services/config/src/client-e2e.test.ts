@@ -27,7 +27,7 @@ const ordersSchema = withConfigServerKeys(
   }),
 );
 
-/** Builds an `orders` service the way createService({ configServer }) will. */
+/** An `orders` service pointed at the config server (createService fetches, layers, watches). */
 async function startOrders(issuer: FakeIssuer, configUrl: string, dataDir: string) {
   const env = {
     PORT: '0',
@@ -39,13 +39,6 @@ async function startOrders(issuer: FakeIssuer, configUrl: string, dataDir: strin
     RAMPART_ORDERS_SECURITY_REVOCATION_FEED: 'false',
     RAMPART_ORDERS_SHUTDOWN_DRAIN_DELAY_MS: '0',
   };
-  const load = {
-    service: 'orders',
-    schema: composeServiceSchema(ordersSchema, { name: 'orders', security: true }),
-    env,
-    argv: [],
-  };
-  const remote = await startRemoteConfig(load, { backoff: { initialMs: 20, maxMs: 100 } });
   const logs = captureLogs();
   const app = await createService({
     name: 'orders',
@@ -54,13 +47,13 @@ async function startOrders(issuer: FakeIssuer, configUrl: string, dataDir: strin
     env,
     argv: [],
     logDestination: logs,
-    ...(remote.layer ? { configLayers: [remote.layer] } : {}),
+    remoteConfig: { backoff: { initialMs: 20, maxMs: 100 } },
   });
   onCleanup(() => app.close());
-  const handle = (await remote.attach(app, app.config)) as RemoteConfigHandle;
+  const handle = app.remoteConfig as RemoteConfigHandle;
   app.get('/greeting', { config: { public: true } }, async () => ({ greeting: handle.current().greeting }));
   await app.start({ handleSignals: false });
-  return { app: app as Service, handle, remote, logs };
+  return { app: app as Service, handle, logs };
 }
 
 describe.each(backends('e2e'))('a chassis service pulling from the config server on $name', (backend) => {
@@ -104,7 +97,7 @@ describe.each(backends('e2e'))('a chassis service pulling from the config server
 
       // …and restarts from its last-known-good, secrets included.
       const restarted = await startOrders(issuer, configUrl, dataDir);
-      expect(restarted.remote.fetched?.origin).toBe('cache');
+      expect(restarted.handle.origin).toBe('cache');
       expect(restarted.app.config).toMatchObject({ greeting: 'howdy', dbPassword: 'pw-1-secret' });
       expect((await restarted.app.inject({ url: '/health/ready' })).json().status).toBe('warn');
       for (const text of [orders.logs.raw.join(''), restarted.logs.raw.join(''), server.logs.raw.join('')])

@@ -23,30 +23,20 @@ const schema = withConfigServerKeys(
   }),
 );
 
-/** What createService will do with a `configServer` option: fetch, load with the layer, attach. */
+/** A service pointed at the config server: createService fetches, layers and attaches. */
 async function start(fake: FakeConfigServer, dataDir: string, env: Record<string, string> = {}) {
   const logs = captureLogs();
-  const load = {
-    service: 'orders',
-    schema,
-    env: { PORT: '0', RAMPART_DATA_DIR: dataDir, RAMPART_CONFIG_SERVER_URL: fake.url, ...env },
-    argv: [],
-  };
-  const remote = await startRemoteConfig(load, {
-    tokenSource: { getToken: async () => 't' },
-    backoff: { initialMs: 20, maxMs: 50 },
-  });
   const app = await createService({
     name: 'orders',
     config: schema,
-    env: load.env,
+    env: { PORT: '0', RAMPART_DATA_DIR: dataDir, RAMPART_CONFIG_SERVER_URL: fake.url, ...env },
     argv: [],
     logDestination: logs,
-    ...(remote.layer ? { configLayers: [remote.layer] } : {}),
+    remoteConfig: { tokenSource: { getToken: async () => 't' }, backoff: { initialMs: 20, maxMs: 50 } },
   });
   cleanups.push(() => app.close());
-  const handle = (await remote.attach(app, app.config)) as RemoteConfigHandle;
-  return { app: app as Service, handle, logs, remote };
+  const handle = app.remoteConfig as RemoteConfigHandle;
+  return { app: app as Service, handle, logs };
 }
 
 function nextChange(handle: RemoteConfigHandle): Promise<RemoteConfigChange> {
@@ -128,7 +118,7 @@ describe('startRemoteConfig', () => {
     const second = await start(fake, dataDir);
     await second.app.start({ handleSignals: false });
     expect(second.app.config).toMatchObject({ greeting: 'cached', apiKey: 'k-9' });
-    expect(second.remote.fetched?.origin).toBe('cache');
+    expect(second.handle.origin).toBe('cache');
     const check = await health(second.app);
     expect(check.status).toBe('warn');
     expect(check.output).toContain('cached configuration');

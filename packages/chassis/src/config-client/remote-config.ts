@@ -72,6 +72,8 @@ export interface RemoteConfigHandle {
   current(): Readonly<Record<string, unknown>>;
   /** The config-server version in effect. */
   readonly version: number;
+  /** Where the start-up configuration came from: the server, or the last-known-good cache. */
+  readonly origin: 'server' | 'cache';
   /** Static keys changed since start (a restart applies them). */
   readonly restartRequired: readonly string[];
   /** Called after each applied version; returns an unsubscribe function. */
@@ -341,6 +343,7 @@ async function attachRemoteConfig<S extends TObject>(ctx: AttachContext<S>): Pro
 
   return {
     current: () => current,
+    origin: fetched.origin,
     get version() {
       return version;
     },

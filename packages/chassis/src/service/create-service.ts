@@ -19,7 +19,20 @@ import fastify, {
 } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import type { LogLevelName } from '../config/base-schema.js';
-import { loadConfig, type ConfigEntry, type ConfigLayer, type ServiceConfig } from '../config/load-config.js';
+import {
+  loadConfig,
+  type ConfigEntry,
+  type ConfigLayer,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  type ServiceConfig,
+} from '../config/load-config.js';
+import {
+  startRemoteConfig,
+  type RemoteConfigHandle,
+  type RemoteConfigHost,
+  type StartRemoteConfigOptions,
+} from '../config-client/index.js';
 import { registerProblemHandlers } from '../errors/problem-handler.js';
 import { createAuditLog, createLogAuditLog, type AuditLog } from '../audit/audit-log.js';
 import { registerRequestAudit } from '../audit/request-audit.js';
@@ -73,6 +86,8 @@ export interface CreateServiceOptions<S extends TObject> {
   security?: SecurityFeature;
   /** Peer services this one calls, name → default base URL (`app.client(name)`). */
   services?: Readonly<Record<string, string>>;
+  /** Overrides for the config-server client (token source, TLS dispatcher). */
+  remoteConfig?: StartRemoteConfigOptions;
   /** Fastify server options (e.g. `bodyLimit`); logging and request ids are the chassis'. */
   fastify?: Omit<FastifyServerOptions, 'logger' | 'loggerInstance' | 'genReqId' | 'requestIdLogLabel'>;
 }
@@ -110,6 +125,8 @@ export interface ServiceDecorations<S extends TObject> {
   setReporter(reporter: ExceptionReporter): void;
   /** Changes the log level at run time (dynamic configuration uses this). */
   setLogLevel(level: LogLevelName): void;
+  /** The config-server client, when `configServer.url` is set: current(), version, onChange(). */
+  readonly remoteConfig: RemoteConfigHandle | undefined;
   /** Listens on the configured host and port, then becomes ready. */
   start(options?: StartOptions): Promise<ServiceAddress>;
   /** Graceful shutdown: readiness fails, drain delay, stop accepting, finish in-flight, close. */
@@ -145,7 +162,7 @@ export async function createService<S extends TObject = TObject>(
 ): Promise<Service<S>> {
   const version = options.version ?? '0.0.0';
   const schema = options.config ?? (Type.Object({}) as unknown as S);
-  const loaded = loadConfig({
+  const loadOptions: LoadConfigOptions<TObject> = {
     service: options.name,
     schema: composeServiceSchema(schema, {
       name: options.name,
@@ -157,7 +174,15 @@ export async function createService<S extends TObject = TObject>(
     ...(options.argv ? { argv: options.argv } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(options.configLayers ? { layers: options.configLayers } : {}),
-  });
+  };
+  // Pull model: with configServer.url set, the server's values form a layer above the defaults
+  // and below file, env and flags (the deployment's word about one instance beats the server's
+  // word about all of them). Without it nothing is fetched.
+  const remote = await startRemoteConfig(loadOptions, options.remoteConfig ?? {});
+  const loaded = loadConfig({
+    ...loadOptions,
+    layers: [...(remote.layer ? [remote.layer] : []), ...(options.configLayers ?? [])],
+  }) as unknown as LoadedConfig<S>;
   const config = loaded.config;
   const initialLevel = config.logLevel;
   const logger = createLogger({
@@ -284,6 +309,12 @@ export async function createService<S extends TObject = TObject>(
     const scheme = tls ? 'https' : 'http';
     return { port, url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}` };
   });
+
+  const remoteConfig = await remote.attach(
+    app as unknown as RemoteConfigHost,
+    loaded.config as Record<string, unknown>,
+  );
+  app.decorate('remoteConfig', remoteConfig);
 
   return app as unknown as Service<S>;
 }

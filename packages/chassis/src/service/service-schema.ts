@@ -6,6 +6,7 @@
 import { Type, type TObject, type TProperties } from '@sinclair/typebox';
 import { withDatabaseUrl } from '../database/service-database.js';
 import { withSecurityConfig } from '../security/security-config.js';
+import { withConfigServerKeys } from '../config-client/config-server-keys.js';
 
 export interface ServiceFeatures {
   name: string;
@@ -21,6 +22,8 @@ export function composeServiceSchema<S extends TObject>(schema: S, features: Ser
   let composed: TObject = schema;
   if (features.database) composed = withDatabaseUrl(composed);
   if (features.security) composed = withSecurityConfig(composed, features.name);
+  // Any service can pull configuration: set configServer.url (RAMPART_CONFIG_SERVER_URL).
+  composed = withConfigServerKeys(composed);
   const extra: TProperties = {
     tls: Type.Optional(
       Type.Object(

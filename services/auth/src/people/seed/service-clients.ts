@@ -33,7 +33,7 @@ export async function syncServiceClients(
         secret,
       });
     } else {
-      await (context.db)
+      await context.db
         .updateTable('clients')
         .set({
           secret_hash: sha256(secret),
