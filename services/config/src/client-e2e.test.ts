@@ -2,13 +2,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { composeServiceSchema, createService, Type, type Service } from '@rampart/chassis';
-import { describe, expect, it } from 'vitest';
 import {
-  startRemoteConfig,
+  createService,
+  Type,
   withConfigServerKeys,
   type RemoteConfigHandle,
-} from '../../../packages/chassis/src/config-client/index.js';
+  type Service,
+} from '@rampart/chassis';
+import { describe, expect, it } from 'vitest';
 import { captureLogs } from '../../../packages/chassis/src/test-support/log-capture.js';
 import type { FakeIssuer } from '../../../packages/chassis/src/security/test-support/fake-issuer.js';
 import {

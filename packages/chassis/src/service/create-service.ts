@@ -312,7 +312,7 @@ export async function createService<S extends TObject = TObject>(
 
   const remoteConfig = await remote.attach(
     app as unknown as RemoteConfigHost,
-    loaded.config as Record<string, unknown>,
+    loaded.config,
   );
   app.decorate('remoteConfig', remoteConfig);
 

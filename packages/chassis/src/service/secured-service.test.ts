@@ -31,8 +31,8 @@ async function securedService(issuer: FakeIssuer, env: Record<string, string> = 
     security: { permissions: { customer: ['orders:create'] } },
   });
   app.post('/orders', { config: { auth: { permissions: ['orders:create'] } } }, async (request) => {
-    await app.acl.grant('order:1', request.principal.sub, 'owner');
-    return { owner: request.principal.sub };
+    await app.acl.grant('order:1', request.principal!.sub, 'owner');
+    return { owner: request.principal!.sub };
   });
   app.get('/orders/1', { config: { auth: {} } }, async (request) => ({
     mayRead: await app.acl.check(request.principal, 'read', 'order:1'),
