@@ -44,14 +44,27 @@ export const authConfigSchema = Type.Object({
    * RAMPART_ADMIN_PASSWORD, or generated into <dataDir>/admin-password, 0600).
    */
   bootstrapAdmin: Type.Boolean({ default: true }),
-  /** The platform's services as client-credentials clients: JSON `{ "orders": "<secret>", … }` (set by `rampart up`). */
+  /**
+   * The platform's services as OAuth clients (set by `rampart up`): JSON
+   * `{ "orders": "<secret>", "gateway": { "secret": "<secret>", "redirectUris": ["…/auth/callback"] } }`.
+   * A service with redirect URIs also signs people in (the gateway's browser sessions).
+   */
   serviceClients: Type.Record(
     Type.String({ pattern: '^[A-Za-z0-9._~-]{1,128}$' }),
-    Type.String({ minLength: 32 }),
+    Type.Union([
+      Type.String({ minLength: 32 }),
+      Type.Object(
+        {
+          secret: Type.String({ minLength: 32 }),
+          redirectUris: Type.Array(Type.String({ pattern: '^https?://' })),
+        },
+        { additionalProperties: false },
+      ),
+    ]),
     {
       default: {},
       secret: true,
-      description: 'service client id → client secret (JSON)',
+      description: 'service client id → secret or { secret, redirectUris } (JSON)',
     },
   ),
   /** Longest wait of a `GET /revocations` long poll. */

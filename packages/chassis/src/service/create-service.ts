@@ -310,10 +310,7 @@ export async function createService<S extends TObject = TObject>(
     return { port, url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}` };
   });
 
-  const remoteConfig = await remote.attach(
-    app as unknown as RemoteConfigHost,
-    loaded.config,
-  );
+  const remoteConfig = await remote.attach(app as unknown as RemoteConfigHost, loaded.config);
   app.decorate('remoteConfig', remoteConfig);
 
   return app as unknown as Service<S>;

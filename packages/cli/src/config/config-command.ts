@@ -3,7 +3,8 @@
  * with here — every key's effective value and where it came from (default, file, env, flag),
  * secrets masked. Arguments after the service name are read as that service's own flags.
  */
-import { ConfigError, loadConfig, withDatabaseUrl, type ConfigEntry } from '@rampart/chassis';
+import { composeServiceSchema, ConfigError, loadConfig, type ConfigEntry } from '@rampart/chassis';
+import { remoteConfigCommand, REMOTE_CONFIG_ACTIONS } from '@rampart/config-server';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage-error.js';
 import { serviceSchemas } from './service-schemas.js';
@@ -11,9 +12,10 @@ import { serviceSchemas } from './service-schemas.js';
 const EX_CONFIG = 78;
 
 const usage = `Usage: rampart config print <service> [--json] [-- <service flags…>]
+       rampart config get|set|set-secret|history|diff|rollback … (the config server; see --help there)
 
-Shows the effective configuration of <service> with each value's source
-(default < config file < environment < flags); secrets are masked.
+print shows the effective configuration of <service> with each value's source
+(default < config server < config file < environment < flags); secrets are masked.
 Services: ${Object.keys(serviceSchemas).join(', ')}
 
 Examples:
@@ -40,9 +42,9 @@ export const configCommand: Command = {
     const serviceArgs = rest.slice(json ? 1 : 0);
     const flags = serviceArgs[0] === '--' ? serviceArgs.slice(1) : serviceArgs;
 
-    const { schema, defaultPort, database } = await load();
+    const { schema, defaultPort, features } = await load();
     try {
-      const effective = database ? withDatabaseUrl(schema) : schema;
+      const effective = composeServiceSchema(schema, features);
       const { entries } = loadConfig({ service, schema: effective, defaultPort, argv: flags, env: io.env });
       io.stdout.write(json ? `${JSON.stringify(entries, null, 2)}\n` : table(service, entries));
       return 0;

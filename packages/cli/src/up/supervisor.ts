@@ -128,7 +128,7 @@ export class Supervisor {
   #spawn(state: ServiceState): void {
     const { name, port, entry } = state.def;
     const child = spawn(process.execPath, [entry], {
-      env: { ...this.#options.env, PORT: String(port) },
+      env: { ...this.#options.env, ...state.def.env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Own process group: Ctrl-C reaches rampart only, which stops the children in order.
       detached: true,
@@ -176,7 +176,7 @@ export class Supervisor {
   async #waitUntilReady(state: ServiceState, child: ChildProcess): Promise<void> {
     const { readinessIntervalMs = 200, readinessTimeoutMs = 1000 } = this.#options;
     while (state.child === child && !this.#stopping) {
-      if (await probeReady(state.def.port, readinessTimeoutMs)) {
+      if (await probeReady(state.def.port, readinessTimeoutMs, state.def.probeTls, state.def.readyPath)) {
         if (state.child === child && !this.#stopping) this.#onReady(state);
         return;
       }

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliIo, Command } from '../command.js';
 import { parseOptions } from '../parse-options.js';
-import { platformServices, type ServiceDefinition } from '../services.js';
+import type { ServiceDefinition } from '../services.js';
+import { platformPlan } from './platform-plan.js';
 import { UsageError } from '../usage-error.js';
 import { childEnv } from './child-env.js';
 import { jsonLineFormatter, prettyLineFormatter } from './log-lines.js';
@@ -39,7 +40,7 @@ export const upCommand: Command = {
 export async function runUp(
   args: readonly string[],
   io: CliIo,
-  services: readonly ServiceDefinition[] = platformServices(),
+  fixtures?: readonly ServiceDefinition[],
 ): Promise<number> {
   const { values, positionals } = parseOptions(args, OPTIONS);
   if (values.help === true) {
@@ -49,6 +50,10 @@ export async function runUp(
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   if (values['data-dir'] === '') throw new UsageError('--data-dir needs a directory');
 
+  const dataDir = resolve(io.cwd, values['data-dir'] ?? '.rampart');
+  mkdirSync(dataDir, { recursive: true });
+  const ipcTls = values['no-ipc-tls'] !== true;
+  const services = fixtures ?? (await platformPlan({ dataDir, ipcTls }));
   const missing = services.filter((service) => !existsSync(service.entry));
   if (missing.length > 0) {
     for (const { name, entry } of missing) io.stderr.write(`rampart: ${name} is not built (no ${entry})\n`);
@@ -56,12 +61,10 @@ export async function runUp(
     return 1;
   }
 
-  const dataDir = resolve(io.cwd, values['data-dir'] ?? '.rampart');
-  mkdirSync(dataDir, { recursive: true });
   const env = childEnv(io.env, {
     dataDir,
     demo: values.demo === true,
-    ipcTls: values['no-ipc-tls'] !== true,
+    ipcTls,
   });
 
   const tty = io.stdout.isTTY === true;
@@ -79,7 +82,8 @@ export async function runUp(
     `rampart: starting ${services.length} service${services.length === 1 ? '' : 's'} (data in ${dataDir})`,
     'info',
   );
-  for (const { name, port } of services) notice(`  ${name.padEnd(width)}  http://localhost:${port}`, 'info');
+  for (const { name, port, url } of services)
+    notice(`  ${name.padEnd(width)}  ${url ?? `http://localhost:${port}`}`, 'info');
 
   let signals = 0;
   const onSignal = () => {

@@ -63,8 +63,8 @@ describe('GET /revocations', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(now.json()).toEqual({
-      events: [{ id: first!.id, kind: 'jti', value: 'j1', exp: first!.exp }],
-      last: first!.id,
+      events: [{ id: first!.id, type: 'access_token', jti: 'j1', exp: first!.exp }],
+      next: first!.id,
     });
 
     const waiting = auth.app.inject({
@@ -74,7 +74,7 @@ describe('GET /revocations', () => {
     await new Promise((r) => setTimeout(r, 100));
     await auth.app.authContext.revokeUserTokens('bob', { disabled: true });
     const later = (await waiting).json();
-    expect(later.events).toEqual([expect.objectContaining({ kind: 'user', value: 'bob' })]);
+    expect(later.events).toEqual([expect.objectContaining({ type: 'user', sub: 'bob' })]);
   });
 
   it('streams server-sent events', async () => {
@@ -105,7 +105,7 @@ describe('GET /revocations', () => {
     ]);
     const text = await received;
     expect(text).toContain(
-      `id: ${event!.id}\nevent: revocation\ndata: {"id":${event!.id},"kind":"family","value":"f1"`,
+      `id: ${event!.id}\nevent: revocation\ndata: {"id":${event!.id},"type":"family","family":"f1"`,
     );
   });
 
@@ -124,7 +124,7 @@ describe('GET /revocations', () => {
       await new Promise((r) => setTimeout(r, 200));
       await a.app.authContext.revokeSessionTokens('s-42');
       const { events } = (await waiting).json();
-      expect(events).toEqual([expect.objectContaining({ kind: 'session', value: 's-42' })]);
+      expect(events).toEqual([expect.objectContaining({ type: 'session', sid: 's-42' })]);
     },
   );
 

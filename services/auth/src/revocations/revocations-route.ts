@@ -13,7 +13,7 @@ import type { AuthContext } from '../context.js';
 import { authenticateClient } from '../oauth/authenticate-client.js';
 import { OAuthError } from '../oauth/errors.js';
 import { FormParams } from '../oauth/parse-form.js';
-import type { RevocationEvent } from '../tokens/revocation-feed.js';
+import { toWireEvent, type RevocationEvent } from '../tokens/revocation-feed.js';
 
 export const REVOCATIONS_SCOPE = 'revocations:read';
 const SSE_HEARTBEAT_MS = 15_000;
@@ -81,7 +81,8 @@ export function registerRevocationsRoute(app: FastifyInstance, context: AuthCont
         abort.signal,
       );
       reply.header('cache-control', 'no-store');
-      return { events, last: events.at(-1)?.id ?? since };
+      const next = events.at(-1)?.id ?? since;
+      return { events: events.map(toWireEvent), next };
     },
   );
 }
@@ -107,7 +108,7 @@ async function stream(
     while (!abort.signal.aborted && !context.revocations.closed) {
       const events: RevocationEvent[] = await context.revocations.wait(last, SSE_HEARTBEAT_MS, abort.signal);
       for (const event of events) {
-        res.write(`id: ${event.id}\nevent: revocation\ndata: ${JSON.stringify(event)}\n\n`);
+        res.write(`id: ${event.id}\nevent: revocation\ndata: ${JSON.stringify(toWireEvent(event))}\n\n`);
         last = event.id;
       }
     }

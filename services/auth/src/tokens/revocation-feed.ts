@@ -29,6 +29,35 @@ export interface RevocationEvent {
 
 export const REVOCATIONS_CHANNEL = 'revocations';
 
+/**
+ * An event as `GET /revocations` sends it (the contract the chassis deny-list reads): `type`
+ * `access_token` with `jti`, `session` with `sid`, `user` with `sub`, `family` with `family`
+ * (a family's access tokens are also sent one by one as `access_token` events); `exp` in seconds.
+ */
+export interface WireRevocationEvent {
+  id: number;
+  type: 'access_token' | 'family' | 'session' | 'user';
+  jti?: string;
+  sid?: string;
+  sub?: string;
+  family?: string;
+  exp: number;
+}
+
+export function toWireEvent(event: RevocationEvent): WireRevocationEvent {
+  const { id, exp, value } = event;
+  switch (event.kind) {
+    case 'jti':
+      return { id, type: 'access_token', jti: value, exp };
+    case 'session':
+      return { id, type: 'session', sid: value, exp };
+    case 'user':
+      return { id, type: 'user', sub: value, exp };
+    case 'family':
+      return { id, type: 'family', family: value, exp };
+  }
+}
+
 export class RevocationFeed {
   #waiters = new Set<() => void>();
   #unsubscribe: (() => Promise<void>) | undefined;

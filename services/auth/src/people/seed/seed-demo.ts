@@ -9,8 +9,13 @@ import { addUser, findUserByUsername, UserError } from '../../users/index.js';
 
 export const DEMO_REDIRECT_URI = 'http://127.0.0.1:8787/callback';
 const DEMO_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
-/** The demo resource services: user tokens name both, so orders can call accounts on the caller's behalf. */
-export const DEMO_AUDIENCES = ['orders', 'accounts'];
+/**
+ * The demo tokens' audiences: the platform edge (the gateway checks the server's default
+ * audience) and both demo services, so orders can call accounts on the caller's behalf.
+ */
+function demoAudiences(context: AuthContext): string[] {
+  return [context.config.defaultAudience, 'orders', 'accounts'];
+}
 
 export interface SeedResult {
   users: string[];
@@ -49,7 +54,7 @@ export async function seedDemo(
       redirectUris: [DEMO_REDIRECT_URI],
       // orders:stats: the demo CLI calls GET /orders/stats as a service account.
       scopes: [...DEMO_SCOPES, 'orders:stats'],
-      audiences: DEMO_AUDIENCES,
+      audiences: demoAudiences(context),
       firstParty: true,
     },
     {
@@ -59,7 +64,7 @@ export async function seedDemo(
       grantTypes: ['authorization_code', 'refresh_token'],
       redirectUris: [DEMO_REDIRECT_URI],
       scopes: DEMO_SCOPES,
-      audiences: DEMO_AUDIENCES,
+      audiences: demoAudiences(context),
       firstParty: true,
     },
   ];

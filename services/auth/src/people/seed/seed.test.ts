@@ -76,6 +76,13 @@ describe.each(backends('seed'))('seeding on $name', ({ skip, url }) => {
       expect(ok.statusCode).toBe(200);
       const claims = JSON.parse(Buffer.from(ok.json().access_token.split('.')[1], 'base64url').toString());
       expect(claims).toMatchObject({ sub: 'orders', aud: 'accounts' });
+      const edge = JSON.parse(
+        Buffer.from(
+          (await token(first.app, 'orders', secrets.orders)).json().access_token.split('.')[1],
+          'base64url',
+        ).toString(),
+      );
+      expect(edge.aud).toEqual(['rampart', 'orders', 'accounts']);
       expect((await token(first.app, 'orders', secrets.orders, 'billing')).json().error).toBe(
         'invalid_target',
       );
