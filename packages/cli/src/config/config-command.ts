@@ -32,8 +32,12 @@ export const configCommand: Command = {
       io.stdout.write(usage);
       return 0;
     }
-    if (action !== 'print')
-      throw new UsageError(action === undefined ? 'missing action (print)' : `unknown action '${action}'`);
+    // get | set | set-secret | history | diff | rollback talk to the config server.
+    if ((REMOTE_CONFIG_ACTIONS as readonly string[]).includes(action ?? ''))
+      return remoteConfigCommand.run(args, io);
+    if (action !== 'print') {
+      throw new UsageError(action === undefined ? 'missing action' : `unknown action '${action}'`);
+    }
     if (service === undefined) throw new UsageError('missing service name');
     const load = Object.hasOwn(serviceSchemas, service) ? serviceSchemas[service] : undefined;
     if (load === undefined)

@@ -107,5 +107,5 @@ function loadOrCreateSecrets(file: string): Record<(typeof CLIENTS)[number], str
     }
   }
   if (changed) writeFileSync(file, `${JSON.stringify(existing, null, 2)}\n`, { mode: 0o600 });
-  return existing as Record<(typeof CLIENTS)[number], string>;
+  return existing;
 }
