@@ -59,7 +59,13 @@ export type { ServiceMetrics } from './metrics/metrics-plugin.js';
 export { createLogger, type CreateLoggerOptions } from './logging/create-logger.js';
 export { redactDeep, redactUrl, isSensitiveKey, REDACTED } from './logging/redact.js';
 export type { ExceptionReporter, ExceptionContext } from './reporting/exception-reporter.js';
-export { withDatabaseUrl, type DatabaseOptions } from './database/service-database.js';
+export {
+  withDatabaseUrl,
+  openServiceDatabase,
+  defaultDatabaseUrl,
+  chassisMigrations,
+  type DatabaseOptions,
+} from './database/service-database.js';
 export { isPostgres, addSerialPrimaryKey } from './database/dialect.js';
 export {
   createAuditLog,

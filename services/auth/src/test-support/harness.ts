@@ -111,6 +111,7 @@ export async function startAuth(
       RAMPART_AUTH_DATA_DIR: dataDir,
       RAMPART_AUTH_DATABASE_URL: databaseUrl,
       RAMPART_AUTH_MASTER_KEY: TEST_MASTER_KEY,
+      RAMPART_AUTH_BOOTSTRAP_ADMIN: 'false',
       RAMPART_AUTH_ISSUER: 'http://auth.test',
       ...options.env,
     },
