@@ -1,5 +1,9 @@
 import type { CliIo, Command } from './command.js';
 import { configCommand } from './config/config-command.js';
+import { clientsCommand } from './admin/clients-command.js';
+import { gatewayCommand } from './admin/gateway-command.js';
+import { keysCommand } from './admin/keys-command.js';
+import { usersCommand } from './admin/users-command.js';
 import { upCommand } from './up/up-command.js';
 import { EX_USAGE, UsageError } from './usage-error.js';
 
@@ -10,6 +14,10 @@ import { EX_USAGE, UsageError } from './usage-error.js';
 const commands: Readonly<Record<string, Command>> = {
   up: upCommand,
   config: configCommand,
+  users: usersCommand,
+  clients: clientsCommand,
+  keys: keysCommand,
+  gateway: gatewayCommand,
 };
 
 export function usage(): string {

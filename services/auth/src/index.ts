@@ -23,3 +23,4 @@ export {
 export { createAuthorizationCode, type AuthorizationCodeInput } from './tokens/authorization-code.js';
 export { purgeExpired } from './housekeeping.js';
 export type { RevocationEvent, RevocationKind } from './tokens/revocation-feed.js';
+export * from './admin-cli/index.js';

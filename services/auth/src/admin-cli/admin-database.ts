@@ -24,7 +24,7 @@ export interface AdminDatabase {
   /** Absolute data directory (relative ones resolve against `cwd`). */
   dataDir: string;
   db: Kysely<TokenTables>;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export interface LoadAdminDatabaseOptions {

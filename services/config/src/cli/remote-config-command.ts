@@ -17,7 +17,8 @@ import {
 
 const EX_USAGE = 64;
 const EX_UNAVAILABLE = 69;
-const DEFAULT_URL = 'http://localhost:8082/v1/admin';
+// Through the gateway (`rampart up`): /admin/config/* → the config server's /v1/admin/*.
+const DEFAULT_URL = 'http://localhost:8080/admin/config';
 
 export const REMOTE_CONFIG_ACTIONS = ['get', 'set', 'set-secret', 'history', 'diff', 'rollback'] as const;
 
