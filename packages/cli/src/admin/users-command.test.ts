@@ -1,33 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { databaseBackends } from '../../../../test/support/database-backends.js';
 import { verifyPassword } from '../../../../services/auth/src/users/index.js';
 import { clientsCommand } from './clients-command.js';
 import { MASTER_KEY, basic, form, pkce, run, sqliteUrl, startAuth } from './test-support/admin-cli.js';
 import { usersCommand } from './users-command.js';
 
-const postgresUrl = inject('postgresUrl');
-const schemas: string[] = [];
-afterAll(async () => {
-  if (!postgresUrl || schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: postgresUrl });
-  await client.connect();
-  for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
-  await client.end();
-});
-
-const backends = [
-  { name: 'sqlite', skip: false, url: sqliteUrl },
-  {
-    name: 'postgres',
-    skip: !postgresUrl,
-    url: () => {
-      const schema = `t_cli_users_${randomBytes(4).toString('hex')}_${schemas.length}`;
-      schemas.push(schema);
-      return `${postgresUrl}?schema=${schema}`;
-    },
-  },
-];
+const backends = databaseBackends('cli_users');
 
 const REDIRECT = 'https://app.test/callback';
 

@@ -1,17 +1,15 @@
 /** Test harness of the token side: both database backends, an auth instance, clients and users. */
+import { databaseBackends } from '../../../../test/support/database-backends.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, afterEach, inject } from 'vitest';
+import { afterEach } from 'vitest';
 import type { StoredAuditEvent } from '@rampart/chassis';
 import type { SharedState } from '@rampart/store';
 import { buildAuth, type AuthService } from '../app.js';
 import { createClient, type CreateClientInput } from '../clients/create-client.js';
 import type { UserRecord, UserStore } from '../users/user-store.js';
-
-const postgresUrl = inject('postgresUrl');
 
 export interface LogCapture {
   write(chunk: string): void;
@@ -31,39 +29,11 @@ export function captureLogs(): LogCapture {
   };
 }
 
-export interface Backend {
-  name: 'sqlite' | 'postgres';
-  skip: boolean;
-  /** A fresh database: its own file, or its own schema (dropped after the file). */
-  url(): string;
-}
+export type { DatabaseBackend as Backend } from '../../../../test/support/database-backends.js';
 
-export function backends(prefix: string): Backend[] {
-  const base = `t_${prefix}_${randomBytes(4).toString('hex')}`;
-  const schemas: string[] = [];
-  afterAll(async () => {
-    if (!postgresUrl || schemas.length === 0) return;
-    const client = new pg.Client({ connectionString: postgresUrl });
-    await client.connect();
-    for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
-    await client.end();
-  });
-  return [
-    {
-      name: 'sqlite',
-      skip: false,
-      url: () => `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'rampart-auth-')), 'auth.db')}`,
-    },
-    {
-      name: 'postgres',
-      skip: !postgresUrl,
-      url: () => {
-        const schema = `${base}_${schemas.length}`;
-        schemas.push(schema);
-        return `${postgresUrl}?schema=${schema}`;
-      },
-    },
-  ];
+/** Call once per test file: PostgreSQL schemas made through it are dropped after the file. */
+export function backends(prefix: string) {
+  return databaseBackends(prefix);
 }
 
 export const TEST_MASTER_KEY = randomBytes(32).toString('base64url');

@@ -1,10 +1,10 @@
 /** Test harness: both database backends, a fake issuer, config-server instances and tokens. */
+import { databaseBackends } from '../../../../test/support/database-backends.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, afterEach, inject } from 'vitest';
+import { afterEach } from 'vitest';
 import type { SharedState } from '@rampart/store';
 import {
   startFakeIssuer,
@@ -13,40 +13,11 @@ import {
 import { captureLogs, type LogCapture } from '../../../../packages/chassis/src/test-support/log-capture.js';
 import { buildConfigServer, type ConfigServer } from '../app.js';
 
-const postgresUrl = inject('postgresUrl');
+export type { DatabaseBackend as Backend } from '../../../../test/support/database-backends.js';
 
-export interface Backend {
-  name: 'sqlite' | 'postgres';
-  skip: boolean;
-  url(): string;
-}
-
-export function backends(prefix: string): Backend[] {
-  const base = `t_cfg_${prefix}_${randomBytes(4).toString('hex')}`;
-  const schemas: string[] = [];
-  afterAll(async () => {
-    if (!postgresUrl || schemas.length === 0) return;
-    const client = new pg.Client({ connectionString: postgresUrl });
-    await client.connect();
-    for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
-    await client.end();
-  });
-  return [
-    {
-      name: 'sqlite',
-      skip: false,
-      url: () => `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'rampart-config-')), 'config.db')}`,
-    },
-    {
-      name: 'postgres',
-      skip: !postgresUrl,
-      url: () => {
-        const schema = `${base}_${schemas.length}`;
-        schemas.push(schema);
-        return `${postgresUrl}?schema=${schema}`;
-      },
-    },
-  ];
+/** Call once per test file: PostgreSQL schemas made through it are dropped after the file. */
+export function backends(prefix: string) {
+  return databaseBackends(prefix);
 }
 
 export const TEST_MASTER_KEY = randomBytes(32).toString('base64url');
