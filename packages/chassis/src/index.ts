@@ -83,3 +83,8 @@ export * from './acl/index.js';
 export * from './client/index.js';
 export * from './tls/index.js';
 export * from './config-client/index.js';
+export {
+  loadMasterKeyBytes,
+  parseMasterKeyBytes,
+  type LoadMasterKeyBytesOptions,
+} from './secrets/master-key.js';
