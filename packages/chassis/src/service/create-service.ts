@@ -42,7 +42,8 @@ import {
   type DatabaseOptions,
 } from '../database/service-database.js';
 import type { SecurityConfig } from '../security/index.js';
-import { loadTlsFiles, serverTlsOptions, type TlsMaterial } from '../tls/index.js';
+import type { Server as HttpsServer } from 'node:https';
+import { loadTlsFiles, serverTlsOptions, watchTlsFiles, type TlsMaterial } from '../tls/index.js';
 import { composeServiceSchema } from './service-schema.js';
 import { wireSecurity, type SecurityFeature } from './wire-security.js';
 import { StartupError, EXIT_CONFIG } from '../lifecycle/startup-error.js';
@@ -292,6 +293,19 @@ export async function createService<S extends TObject = TObject>(
   registerHealthRoutes(app, health);
   registerMetricsRoutes(app, metrics);
 
+  if (tls && features.tls?.ca && features.tls.cert && features.tls.key) {
+    const stop = watchTlsFiles({
+      paths: { ca: features.tls.ca, cert: features.tls.cert, key: features.tls.key },
+      current: tls,
+      server: () => app.server as unknown as HttpsServer,
+      intervalMs: features.tls.reloadIntervalMs ?? 3_600_000,
+      onReload: () => app.log.info('renewed TLS certificate loaded'),
+      onError: (error) =>
+        app.log.warn({ err: error }, 'could not re-read the TLS files; keeping the current certificate'),
+    });
+    app.addHook('onClose', async () => stop());
+  }
+
   const lifecycle = createGracefulShutdown(app, health, config.shutdown, () => reporter);
   app.decorate('shutdown', lifecycle.shutdown);
   app.decorate('start', async (startOptions: StartOptions = {}): Promise<ServiceAddress> => {
@@ -320,7 +334,7 @@ export async function createService<S extends TObject = TObject>(
 interface FeatureConfig {
   security?: SecurityConfig;
   services: Readonly<Record<string, string>>;
-  tls?: { ca?: string; cert?: string; key?: string };
+  tls?: { ca?: string; cert?: string; key?: string; reloadIntervalMs?: number };
 }
 
 /** HTTPS with mutual TLS when `tls.ca`, `tls.cert` and `tls.key` are all given. */

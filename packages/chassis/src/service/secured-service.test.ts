@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { TLSSocket } from 'node:tls';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -104,6 +105,46 @@ describe('createService({ security, database })', () => {
       });
     expect(await get(true)).toBe(200);
     await expect(get(false)).rejects.toThrow();
+  });
+
+  it('picks up a renewed certificate without a restart', async () => {
+    const issuer = await startFakeIssuer({ audience: 'orders' });
+    cleanups.push(() => issuer.close());
+    const pkiDir = mkdtempSync(path.join(tmpdir(), 'rampart-pki-'));
+    await ensureDevPki(pkiDir, ['orders', 'caller']);
+    const app = await securedService(issuer, {
+      RAMPART_TLS_CA: path.join(pkiDir, 'ca.crt'),
+      RAMPART_ORDERS_TLS_CERT: path.join(pkiDir, 'orders.crt'),
+      RAMPART_ORDERS_TLS_KEY: path.join(pkiDir, 'orders.key'),
+      RAMPART_ORDERS_TLS_RELOAD_INTERVAL_MS: '1000',
+    });
+    const { port } = await app.start({ handleSignals: false });
+    const caller = await loadTlsMaterial(pkiDir, 'caller');
+    const serial = () =>
+      new Promise<string>((resolve, reject) => {
+        const req = httpsRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/health/live',
+            ca: caller.ca,
+            cert: caller.cert,
+            key: caller.key,
+            agent: false,
+          },
+          (res) => {
+            res.resume();
+            resolve((res.socket as TLSSocket).getPeerCertificate().serialNumber);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    const before = await serial();
+    rmSync(path.join(pkiDir, 'orders.crt'));
+    expect((await ensureDevPki(pkiDir, ['orders'])).issued).toEqual(['orders']);
+    await new Promise((r) => setTimeout(r, 1600));
+    expect(await serial()).not.toBe(before);
   });
 
   it('refuses to start with half a TLS configuration, naming what is missing', async () => {

@@ -35,6 +35,12 @@ export function composeServiceSchema<S extends TObject>(schema: S, features: Ser
           key: Type.Optional(
             Type.String({ minLength: 1, description: 'PEM file: this service’s private key' }),
           ),
+          reloadIntervalMs: Type.Optional(
+            Type.Integer({
+              minimum: 1000,
+              description: 're-read the files this often and use renewed certificates (default 1 h)',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),

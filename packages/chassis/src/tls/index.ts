@@ -9,3 +9,4 @@ export {
 } from './dev-pki.js';
 export { serverTlsOptions, reloadServerTls, type MutualTlsServerOptions } from './server-tls-options.js';
 export { loadTlsFiles } from './load-tls-files.js';
+export { watchTlsFiles, type WatchTlsFilesOptions } from './watch-tls-files.js';

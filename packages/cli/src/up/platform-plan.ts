@@ -27,7 +27,7 @@ export interface PlatformPlanOptions {
 export async function platformPlan({ dataDir, ipcTls }: PlatformPlanOptions): Promise<ServiceDefinition[]> {
   const secrets = loadOrCreateSecrets(path.join(dataDir, 'service-secrets.json'));
   const pkiDir = path.join(dataDir, 'pki');
-  if (ipcTls) await ensureDevPki(pkiDir, [...PLATFORM.map((s) => s.name), 'rampart']);
+  if (ipcTls) await renewDevPki(dataDir);
   const file = (name: string) => path.join(pkiDir, name);
   const scheme = ipcTls ? 'https' : 'http';
   const urlOf = (name: PlatformServiceName) => {
@@ -108,4 +108,13 @@ function loadOrCreateSecrets(file: string): Record<(typeof CLIENTS)[number], str
   }
   if (changed) writeFileSync(file, `${JSON.stringify(existing, null, 2)}\n`, { mode: 0o600 });
   return existing;
+}
+
+/**
+ * Makes the dev CA and the certificates on first run, and renews any within 30 days of expiry;
+ * running services re-read their files (`tls.reloadIntervalMs`) and use the new ones.
+ */
+export async function renewDevPki(dataDir: string): Promise<string[]> {
+  const pki = await ensureDevPki(path.join(dataDir, 'pki'), [...PLATFORM.map((s) => s.name), 'rampart']);
+  return pki.issued;
 }

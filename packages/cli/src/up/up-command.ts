@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { CliIo, Command } from '../command.js';
 import { parseOptions } from '../parse-options.js';
 import type { ServiceDefinition } from '../services.js';
-import { platformPlan } from './platform-plan.js';
+import { platformPlan, renewDevPki } from './platform-plan.js';
 import { UsageError } from '../usage-error.js';
 import { childEnv } from './child-env.js';
 import { jsonLineFormatter, prettyLineFormatter } from './log-lines.js';
@@ -96,10 +96,25 @@ export async function runUp(
   io.signals.on('SIGINT', onSignal);
   io.signals.on('SIGTERM', onSignal);
   process.on('exit', onExit);
+  // Certificates last 90 days and are renewed within 30 of expiry, however long `up` runs.
+  const renewal =
+    ipcTls && fixtures === undefined
+      ? setInterval(() => {
+          renewDevPki(dataDir).then(
+            (issued) => {
+              if (issued.length > 0) notice(`rampart: renewed certificates: ${issued.join(', ')}`, 'info');
+            },
+            (error: unknown) =>
+              notice(`rampart: certificate renewal failed: ${(error as Error).message}`, 'warn'),
+          );
+        }, 12 * 3_600_000)
+      : undefined;
+  renewal?.unref();
   try {
     supervisor.start();
     return await supervisor.done;
   } finally {
+    clearInterval(renewal);
     io.signals.off('SIGINT', onSignal);
     io.signals.off('SIGTERM', onSignal);
     process.off('exit', onExit);
