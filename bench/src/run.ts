@@ -1,25 +1,15 @@
-// `npm run bench` (every benchmark) or `node bench/dist/run.js chassis` (the ones named).
-// BENCH_DURATION (seconds measured per run, default 10), BENCH_WARMUP (default 2),
-// BENCH_CONNECTIONS (default 50), BENCH_ROUNDS (runs of each side, default 2).
+// `npm run bench` (every benchmark) or `node bench/dist/run.js gateway` (the ones named), with
+// BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS and BENCH_ROUNDS (see lib/options.ts). Prints a
+// Markdown table per benchmark and writes bench/results/<name>.json.
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type { Benchmark } from './lib/benchmark.js';
-import { compare } from './lib/compare.js';
-import { measure, type MeasureOptions } from './lib/measure.js';
 import { markdownReport } from './lib/report.js';
-import { startServerProcess } from './lib/server-process.js';
+import { benchOptions } from './lib/options.js';
+import { runBenchmark } from './lib/run-benchmark.js';
 
 const benchmarksDir = new URL('./benchmarks/', import.meta.url);
 const resultsDir = new URL('../results/', import.meta.url);
-
-function numberFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0)
-    throw new Error(`invalid ${name}: ${JSON.stringify(raw)} (expected seconds or a count ≥ 0)`);
-  return value;
-}
 
 async function loadBenchmarks(names: readonly string[]): Promise<Benchmark[]> {
   const available = (await readdir(benchmarksDir))
@@ -29,54 +19,42 @@ async function loadBenchmarks(names: readonly string[]): Promise<Benchmark[]> {
   if (unknown.length > 0)
     throw new Error(`unknown benchmark ${unknown.join(', ')} (have: ${available.join(', ')})`);
   const selected = names.length > 0 ? names : available.sort();
-  return Promise.all(
-    selected.map(
-      async (name) =>
-        ((await import(new URL(`${name}.js`, benchmarksDir).href)) as { default: Benchmark }).default,
-    ),
-  );
-}
-
-async function runBenchmark(benchmark: Benchmark, options: MeasureOptions, rounds: number) {
-  const baseline = await startServerProcess(benchmark.baseline.script, benchmark.baseline.env);
-  try {
-    const candidate = await startServerProcess(benchmark.candidate.script, benchmark.candidate.env);
-    try {
-      const load = (url: string) => () => measure(url, { ...options, ...benchmark.request });
-      const comparison = await compare(load(baseline.url), load(candidate.url), rounds);
-      return { comparison, candidateLogBytes: candidate.stdoutBytes() };
-    } finally {
-      await candidate.stop();
-    }
-  } finally {
-    await baseline.stop();
+  const benchmarks: Benchmark[] = [];
+  // One at a time: a benchmark module may create temporary directories when it loads.
+  for (const name of selected) {
+    const module = (await import(new URL(`${name}.js`, benchmarksDir).href)) as { default: Benchmark };
+    benchmarks.push(module.default);
   }
+  return benchmarks;
 }
 
-const options: MeasureOptions = {
-  duration: numberFromEnv('BENCH_DURATION', 10),
-  warmup: numberFromEnv('BENCH_WARMUP', 2),
-  connections: numberFromEnv('BENCH_CONNECTIONS', 50),
-};
-const rounds = numberFromEnv('BENCH_ROUNDS', 2);
+const options = benchOptions();
 
 await mkdir(resultsDir, { recursive: true });
 for (const benchmark of await loadBenchmarks(process.argv.slice(2))) {
-  process.stderr.write(`bench: ${benchmark.name}: ${rounds} rounds of ${options.duration} s per side…\n`);
-  const { comparison, candidateLogBytes } = await runBenchmark(benchmark, options, rounds);
-  process.stdout.write(`${markdownReport(benchmark, comparison)}\n`);
-  const result = {
+  process.stderr.write(
+    `bench: ${benchmark.name}: ${benchmark.candidates.length} candidates × ${options.rounds} rounds of ${options.duration} s…\n`,
+  );
+  const loadBefore = loadavg()[0];
+  const result = await runBenchmark(benchmark, options);
+  process.stdout.write(`${markdownReport(benchmark, result)}\n`);
+  const record = {
     name: benchmark.name,
     description: benchmark.description,
     date: new Date().toISOString(),
-    machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown' },
-    options: { ...options, ...benchmark.request, rounds },
-    baseline: { label: benchmark.baseline.label, ...comparison.a },
-    candidate: { label: benchmark.candidate.label, ...comparison.b, logBytes: candidateLogBytes },
-    ratio: comparison.ratio,
-    minRatio: benchmark.minRatio,
-    met: comparison.ratio >= benchmark.minRatio,
-    runs: comparison.runs,
+    // The load average says how busy the machine was besides the benchmark (2-core shared machines).
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      loadAverage1mBefore: loadBefore,
+      loadAverage1mAfter: loadavg()[0],
+    },
+    options,
+    reference: result.reference,
+    candidates: result.candidates,
+    ratios: result.ratios,
+    runs: result.runs,
   };
-  await writeFile(new URL(`${benchmark.name}.json`, resultsDir), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(new URL(`${benchmark.name}.json`, resultsDir), `${JSON.stringify(record, null, 2)}\n`);
 }

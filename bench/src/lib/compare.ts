@@ -1,44 +1,54 @@
 import type { Measurement } from './measure.js';
 
-export interface Comparison {
-  /** Median of a's rounds, then of b's. */
-  readonly a: Measurement;
-  readonly b: Measurement;
-  /** b's throughput as a fraction of a's (medians). */
-  readonly ratio: number;
+export interface Run {
+  readonly label: string;
+  readonly round: number;
+  readonly result: Measurement;
+}
+
+export interface Interleaved {
+  /** The field-wise median of each label's rounds, in the candidates' order. */
+  readonly medians: ReadonlyMap<string, Measurement>;
   /** Every run, in the order it ran. */
-  readonly runs: readonly { readonly side: 'a' | 'b'; readonly result: Measurement }[];
+  readonly runs: readonly Run[];
 }
 
 /**
- * Runs a, b, a, b, … (`rounds` of each), interleaved so that drift on the machine (thermal
- * throttling, a noisy neighbour) lands on both sides alike, and compares the medians.
+ * Runs a, b, c, a, b, c, … (`rounds` of each), interleaved so that drift on the machine
+ * (thermal throttling, a noisy neighbour) lands on every candidate alike, and takes the medians.
  */
-export async function compare(
-  a: () => Promise<Measurement>,
-  b: () => Promise<Measurement>,
+export async function interleave(
+  candidates: readonly { readonly label: string; run(round: number): Promise<Measurement> }[],
   rounds = 2,
-): Promise<Comparison> {
-  const runs: { side: 'a' | 'b'; result: Measurement }[] = [];
+): Promise<Interleaved> {
+  const runs: Run[] = [];
   for (let round = 0; round < rounds; round += 1) {
-    runs.push({ side: 'a', result: await a() });
-    runs.push({ side: 'b', result: await b() });
+    for (const candidate of candidates)
+      runs.push({ label: candidate.label, round, result: await candidate.run(round) });
   }
-  const side = (s: 'a' | 'b') => medianMeasurement(runs.filter((r) => r.side === s).map((r) => r.result));
-  const medianA = side('a');
-  const medianB = side('b');
-  return { a: medianA, b: medianB, ratio: medianA.rps === 0 ? 0 : medianB.rps / medianA.rps, runs };
+  const medians = new Map(
+    candidates.map((c) => [
+      c.label,
+      medianMeasurement(runs.filter((r) => r.label === c.label).map((r) => r.result)),
+    ]),
+  );
+  return { medians, runs };
+}
+
+export function throughputRatio(candidate: Measurement, baseline: Measurement): number {
+  return baseline.rps === 0 ? 0 : candidate.rps / baseline.rps;
 }
 
 /** Field-wise median (the mean of the middle two for an even count). */
 export function medianMeasurement(results: readonly Measurement[]): Measurement {
-  const pick = (field: keyof Measurement) => median(results.map((r) => r[field]));
+  const pick = (field: Exclude<keyof Measurement, 'statuses'>) => median(results.map((r) => r[field]));
   return {
     rps: pick('rps'),
     p50: pick('p50'),
     p99: pick('p99'),
     errors: pick('errors'),
     non2xx: pick('non2xx'),
+    total: pick('total'),
   };
 }
 

@@ -7,6 +7,7 @@ const fixture = fileURLToPath(new URL('./test-fixtures/noisy-server.mjs', import
 describe('startServerProcess', () => {
   it('finds the port among log lines, keeps draining stdout, and stops the server', async () => {
     const server = await startServerProcess(fixture);
+    expect(server.info).toMatchObject({ greeting: 'hi' });
     const response = await fetch(`${server.url}/hello`);
     expect(await response.json()).toEqual({ hello: 'world' });
     expect(server.stdoutBytes()).toBeGreaterThan(100_000);

@@ -14,7 +14,7 @@ import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { forwardPath, type CompiledRoute } from '../routes/route-table.js';
 import { classifyFailure, type FailureKind } from './classify-error.js';
 import type { GatewayRequestState } from './request-state.js';
-import type { Upstream } from './upstream.js';
+import { ClientAborted, type Upstream } from './upstream.js';
 
 // Methods whose repetition has no further effect (RFC 9110 §9.2.2) and which rarely carry a body.
 const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -35,7 +35,7 @@ class AttemptFailed extends Error {
   }
 }
 
-class Aborted extends Error {}
+class Aborted extends ClientAborted {}
 
 // RFC 9110 §7.6.1: hop-by-hop fields of the upstream connection are not the client's.
 const HOP_BY_HOP_RESPONSE = [

@@ -124,6 +124,29 @@ describe('circuit breaker', () => {
     metrics = await (await fetch(`${gw.url}/metrics`)).text();
     expect(metrics).toMatch(/rampart_gateway_breaker_state\{upstream="[^"]+"\} 0/);
   });
+
+  it('does not count clients that hang up against the upstream', async () => {
+    const slow = await upstream('slow');
+    slow.delayMs = 300;
+    gw = await startGateway([
+      route({
+        upstreams: [slow.url],
+        retries: 0,
+        breaker: { failures: 3, halfOpenAfterMs: 60_000 },
+        ejectMs: 0,
+      }),
+    ]);
+    const hangUps = Array.from({ length: 6 }, async () => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      await fetch(`${gw!.url}/svc/x`, { signal: controller.signal }).catch(() => undefined);
+    });
+    await Promise.all(hangUps);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await fetch(`${gw.url}/svc/x`)).status).toBe(200);
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toMatch(/rampart_gateway_breaker_state\{upstream="[^"]+"\} 0/);
+  });
 });
 
 describe('active health checks', () => {

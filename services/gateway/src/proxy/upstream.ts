@@ -7,9 +7,12 @@ import {
   ConsecutiveBreaker,
   CircuitState,
   circuitBreaker,
-  handleAll,
+  handleWhen,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
+
+/** The client went away mid-request: not the upstream's failure, so never counted by its breaker. */
+export class ClientAborted extends Error {}
 
 export type BreakerStateName = 'closed' | 'open' | 'half_open';
 
@@ -33,10 +36,14 @@ export class Upstream {
   ) {
     this.url = url.replace(/\/+$/, '');
     this.#halfOpenAfterMs = options.halfOpenAfterMs;
-    this.breaker = circuitBreaker(handleAll, {
-      halfOpenAfter: options.halfOpenAfterMs,
-      breaker: new ConsecutiveBreaker(options.failures),
-    });
+    // A client that hangs up says nothing about the upstream: only real failures count.
+    this.breaker = circuitBreaker(
+      handleWhen((error) => !(error instanceof ClientAborted)),
+      {
+        halfOpenAfter: options.halfOpenAfterMs,
+        breaker: new ConsecutiveBreaker(options.failures),
+      },
+    );
     this.breaker.onStateChange((state) => {
       if (state === CircuitState.Open) this.#openedAt = Date.now();
       this.events.onBreakerState(this, stateName(state));
