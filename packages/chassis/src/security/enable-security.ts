@@ -5,13 +5,14 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HealthRegistry } from '../health/health-registry.js';
-import { createClientCredentialsSource, type ClientCredentialsSource } from '../client/client-credentials.js';
-import { createDenyList, type DenyList } from './deny-list.js';
+import type { ClientCredentialsSource } from '../client/client-credentials.js';
+import type { DenyList } from './deny-list.js';
 import type { FetchLike } from './fetch-json.js';
 import type { Denial, PermissionMap } from './policy.js';
 import { registerSecurity } from './register-security.js';
 import type { SecurityConfig } from './security-config.js';
-import { createTokenVerifier, type TokenVerifier } from './verify-token.js';
+import { createTokenVerification } from './token-verification.js';
+import type { TokenVerifier } from './verify-token.js';
 
 export interface EnableSecurityOptions {
   config: SecurityConfig;
@@ -47,37 +48,9 @@ async function auditDenial(request: FastifyRequest, denial: Denial): Promise<voi
  */
 export function enableSecurity(app: SecurableApp, options: EnableSecurityOptions): ServiceSecurity {
   const { config } = options;
-  let feedFailures = 0;
-  const tokens = config.clientSecret
-    ? createClientCredentialsSource({
-        ...(config.tokenEndpoint ? { tokenEndpoint: config.tokenEndpoint } : { issuer: config.issuer }),
-        clientId: config.clientId,
-        clientSecret: config.clientSecret,
-      })
-    : undefined;
-  const denyList =
-    tokens && config.revocationFeed
-      ? createDenyList({
-          issuer: config.issuer,
-          ...(config.revocationFeedUrl ? { feedUrl: config.revocationFeedUrl } : {}),
-          tokenSource: tokens,
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-          onError: (error) => {
-            // One warning per outage, not one per reconnect attempt.
-            if (feedFailures++ === 0)
-              app.log.warn({ err: error }, 'revocation feed unreachable; reconnecting');
-            else app.log.debug({ err: error }, 'revocation feed still unreachable');
-          },
-        })
-      : undefined;
-  const verifier = createTokenVerifier({
-    issuer: config.issuer,
-    audience: config.audience,
-    ...(config.jwksUri ? { jwksUri: config.jwksUri } : {}),
-    clockToleranceSec: config.clockToleranceSec,
-    ...(denyList ? { isRevoked: (principal) => denyList.isRevoked(principal) } : {}),
+  const { verifier, denyList, tokens } = createTokenVerification(app, config, {
     ...(options.fetch ? { fetch: options.fetch } : {}),
-    onError: (error) => app.log.warn({ err: error }, 'fetching the issuer signing keys failed'),
+    keyPrefix: 'security.',
   });
   const permissions =
     Object.keys(config.permissions).length > 0 ? config.permissions : (options.permissions ?? {});
@@ -89,29 +62,5 @@ export function enableSecurity(app: SecurableApp, options: EnableSecurityOptions
     onDenied: auditDenial,
   });
 
-  if (denyList) {
-    const check = denyList.healthCheck();
-    app.health.register({
-      ...check,
-      check: () => {
-        if (denyList.connected) feedFailures = 0;
-        return check.check();
-      },
-    });
-    app.addHook('onListen', async () => denyList.start());
-    app.addHook('onClose', async () => denyList.stop());
-  } else {
-    const why = config.revocationFeed
-      ? 'no security.clientSecret is configured'
-      : 'security.revocationFeed is off';
-    app.log.warn(`revocation feed disabled: ${why}; revoked tokens stay valid until they expire`);
-    app.health.register({
-      component: 'revocation-feed',
-      measurement: 'lag',
-      componentType: 'component',
-      critical: false,
-      check: () => ({ status: 'warn', output: `disabled: ${why}` }),
-    });
-  }
   return { verifier, denyList, tokens };
 }

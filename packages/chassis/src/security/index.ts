@@ -22,3 +22,8 @@ export { registerSecurity, type SecurityOptions, type SecurityDecoration } from 
 export { bearerChallenge } from './www-authenticate.js';
 export { enableSecurity, type EnableSecurityOptions, type ServiceSecurity } from './enable-security.js';
 export { securityConfigSchema, withSecurityConfig, type SecurityConfig } from './security-config.js';
+export {
+  createTokenVerification,
+  type TokenVerification,
+  type TokenVerificationConfig,
+} from './token-verification.js';
