@@ -8,10 +8,15 @@ import type { IncomingMessage } from 'node:http';
 import { Agent } from 'undici';
 import { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
-import { createService, loadTlsFiles, type Service } from '@rampart/chassis';
+import {
+  createService,
+  createTokenVerification,
+  loadTlsFiles,
+  type Service,
+  type TokenVerification,
+} from '@rampart/chassis';
 import { openSharedState, type SharedState } from '@rampart/store';
 import { createEdgeAuth } from './auth/edge-auth.js';
-import { createEdgeSecurity, type EdgeSecurity } from './auth/edge-security.js';
 import { gatewayConfigSchema, GATEWAY_DEFAULT_PORT, type GatewayConfig } from './config.js';
 import { compilePeerTrust, type PeerTrust } from './headers/trusted-peers.js';
 import { registerAccessLog } from './observability/access-log.js';
@@ -37,7 +42,8 @@ export interface BuildGatewayOptions {
 export type GatewayService = Service<typeof gatewayConfigSchema> & {
   readonly routes: ActiveRoutes;
   readonly gatewayMetrics: GatewayMetrics;
-  readonly edgeSecurity: EdgeSecurity;
+  /** The chassis' verifier and deny-list, configured from the gateway's own keys. */
+  readonly edgeSecurity: TokenVerification;
   readonly sessions: BrowserSessions | undefined;
 };
 
@@ -113,7 +119,9 @@ export async function buildGateway(options: BuildGatewayOptions = {}): Promise<G
     if (config.routesWatch) routes.watch();
     cleanup.push(() => routes.close());
 
-    const security = createEdgeSecurity(app, config);
+    // The gateway is not a chassis resource server (its routes are not chassis routes), but it
+    // verifies tokens exactly as services do.
+    const security = createTokenVerification(app, config);
     let sessions: BrowserSessions | undefined;
     if (config.session.enabled && config.clientSecret) {
       const shared =

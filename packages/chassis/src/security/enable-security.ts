@@ -5,14 +5,11 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HealthRegistry } from '../health/health-registry.js';
-import type { ClientCredentialsSource } from '../client/client-credentials.js';
-import type { DenyList } from './deny-list.js';
 import type { FetchLike } from './fetch-json.js';
 import type { Denial, PermissionMap } from './policy.js';
 import { registerSecurity } from './register-security.js';
 import type { SecurityConfig } from './security-config.js';
-import { createTokenVerification } from './token-verification.js';
-import type { TokenVerifier } from './verify-token.js';
+import { createTokenVerification, type TokenVerification } from './token-verification.js';
 
 export interface EnableSecurityOptions {
   config: SecurityConfig;
@@ -21,13 +18,8 @@ export interface EnableSecurityOptions {
   fetch?: FetchLike;
 }
 
-export interface ServiceSecurity {
-  verifier: TokenVerifier;
-  /** Undefined when the feed is off or no client secret is configured. */
-  denyList: DenyList | undefined;
-  /** The service's own client-credentials token source, when a client secret is configured. */
-  tokens: ClientCredentialsSource | undefined;
-}
+/** What `enableSecurity` built: the verifier, the deny-list and the service's own token source. */
+export type ServiceSecurity = TokenVerification;
 
 type SecurableApp = FastifyInstance & { health: HealthRegistry; serviceName?: string };
 
