@@ -5,7 +5,7 @@ import { startServerProcess } from './server-process.js';
 const fixture = fileURLToPath(new URL('./test-fixtures/noisy-server.mjs', import.meta.url));
 
 describe('startServerProcess', () => {
-  it('finds the port among log lines, keeps draining stdout, and stops the server', async () => {
+  it('finds the port among log lines, keeps its stdout in a file it counts, and stops the server', async () => {
     const server = await startServerProcess(fixture);
     expect(server.info).toMatchObject({ greeting: 'hi' });
     const response = await fetch(`${server.url}/hello`);

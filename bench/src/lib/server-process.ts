@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 
 export interface ServerProcess {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
   /** The listening line as parsed: `benchListening` and whatever else the script put there. */
   readonly info: Readonly<Record<string, unknown>>;
-  /** Bytes the server wrote to stdout so far (its logs), drained and counted, never kept. */
+  /** Bytes the server wrote to stdout so far (its logs, kept in a temporary file until stop). */
   stdoutBytes(): number;
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
@@ -19,66 +22,79 @@ export interface StartOptions {
 
 /**
  * Runs a server script in its own process, so the load generator in this process never competes
- * with it for an event loop. The script announces its port with a stdout line
- * `{"benchListening": <port>}`, possibly among its JSON log lines; other fields of that line (a
- * token it signed, refresh tokens it issued) come back as `info`.
+ * with it for an event loop. Its stdout (its logs) goes to a temporary file, as nginx's access log
+ * does: through a pipe, this process would spend the load generator's CPU reading them. The script
+ * announces its port with a stdout line `{"benchListening": <port>}`, possibly among its JSON log
+ * lines; other fields of that line (a token it signed, refresh tokens it issued) come back as `info`.
  */
 export function startServerProcess(scriptPath: string, options: StartOptions = {}): Promise<ServerProcess> {
   const { env = {}, startupTimeoutMs = 15_000 } = options;
+  const dir = mkdtempSync(join(tmpdir(), `rampart-bench-${basename(scriptPath, '.js')}-`));
+  const logFile = join(dir, 'stdout.log');
+  const out = openSync(logFile, 'w+');
   const child = spawn(process.execPath, [scriptPath], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', out, 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const cleanup = () => {
+    closeSync(out);
+    rmSync(dir, { recursive: true, force: true });
+  };
   let bytes = 0;
+  let read = 0;
   let pending = '';
-  let port: number | undefined;
-  let info: Record<string, unknown> = {};
 
   return new Promise((resolve, reject) => {
     const fail = (message: string) => {
+      clearInterval(poll);
+      clearTimeout(timer);
       child.kill('SIGKILL');
+      void exited.then(cleanup);
       reject(new Error(`${scriptPath}: ${message}`));
     };
     const timer = setTimeout(
       () => fail(`no {"benchListening": port} line within ${startupTimeoutMs} ms`),
       startupTimeoutMs,
     );
+    let listening = false;
     child.once('exit', (code, signal) => {
-      if (port === undefined) {
-        clearTimeout(timer);
-        fail(`exited (${code ?? signal}) before listening`);
-      }
+      if (listening) bytes = statSync(logFile).size;
+      else fail(`exited (${code ?? signal}) before listening`);
     });
-    // Always drain stdout: a server blocked on a full pipe would measure the pipe, not itself.
-    child.stdout.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (port !== undefined) return;
-      pending += chunk.toString('utf8');
+    const chunk = Buffer.alloc(64 * 1024);
+    const poll = setInterval(() => {
+      let n: number;
+      while ((n = readSync(out, chunk, 0, chunk.length, read)) > 0) {
+        read += n;
+        pending += chunk.toString('utf8', 0, n);
+      }
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
-        const listening = listeningLine(line);
-        if (listening === undefined) continue;
-        port = listening.port;
-        info = listening.info;
+        const announced = listeningLine(line);
+        if (announced === undefined) continue;
+        listening = true;
+        clearInterval(poll);
         clearTimeout(timer);
-        pending = '';
         resolve({
-          url: `http://127.0.0.1:${port}`,
-          info,
-          stdoutBytes: () => bytes,
+          url: `http://127.0.0.1:${announced.port}`,
+          info: announced.info,
+          stdoutBytes: () =>
+            child.exitCode === null && child.signalCode === null ? statSync(logFile).size : bytes,
           stop: async (graceMs = 5000) => {
-            if (child.exitCode !== null || child.signalCode !== null) return;
-            child.kill('SIGTERM');
-            const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
-            await exited;
-            clearTimeout(kill);
+            if (child.exitCode === null && child.signalCode === null) {
+              child.kill('SIGTERM');
+              const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+              await exited;
+              clearTimeout(kill);
+            }
+            cleanup();
           },
         });
         return;
       }
-    });
+    }, 20);
   });
 }
 

@@ -4,6 +4,7 @@
  * control characters in logged values from forging lines.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { batchedStdout } from './batched-output.js';
 import { redactDeep } from './redact.js';
 
 export interface CreateLoggerOptions {
@@ -12,27 +13,6 @@ export interface CreateLoggerOptions {
   level: string;
   /** Defaults to stdout. Tests pass a stream to read lines back. */
   destination?: DestinationStream | undefined;
-}
-
-/** Lines are written in batches of this size, or at least every FLUSH_INTERVAL_MS. */
-const BATCH_BYTES = 4096;
-const FLUSH_INTERVAL_MS = 100;
-
-/**
- * stdout through a buffer: one syscall per ~4 KiB of lines instead of one per line (the
- * single largest per-request cost otherwise), flushed at least every 100 ms so a quiet service's
- * lines still appear at once, and synchronously at exit.
- */
-function bufferedStdout(): DestinationStream {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: BATCH_BYTES });
-  setInterval(() => {
-    try {
-      destination.flush();
-    } catch {
-      // A flush while a write is in flight is retried on the next tick of the interval.
-    }
-  }, FLUSH_INTERVAL_MS).unref();
-  return destination;
 }
 
 export function createLogger(options: CreateLoggerOptions): Logger {
@@ -46,6 +26,6 @@ export function createLogger(options: CreateLoggerOptions): Logger {
         log: (object) => redactDeep(object) as Record<string, unknown>,
       },
     },
-    options.destination ?? bufferedStdout(),
+    options.destination ?? batchedStdout(),
   );
 }

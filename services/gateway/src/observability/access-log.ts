@@ -4,6 +4,8 @@
  * bytes) and where the time went (gateway vs upstream).
  */
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createInfoLineWriter } from '@rampart/chassis';
 import type { GatewayMetrics } from './gateway-metrics.js';
 
 export function registerAccessLog(
@@ -11,20 +13,20 @@ export function registerAccessLog(
   metrics: GatewayMetrics,
   enabled: () => boolean,
 ): void {
+  // The fixed-shape line is built directly (same JSON as pino's, a fraction of the cost).
+  const writeLine = createInfoLineWriter(app.log as Logger);
   app.addHook('onResponse', (request, reply, done) => {
     const state = request.gateway;
     // The gateway's own endpoints (health, metrics) are covered by the chassis' RED metrics.
     if (!state && !request.url.startsWith('/auth/')) return done();
     const totalMs = reply.elapsedTime;
     const route = state?.route?.name ?? (state ? 'unmatched' : 'bff');
-    metrics.requests.observe(
-      { route, method: request.method, status: String(reply.statusCode) },
-      totalMs / 1000,
-    );
+    metrics.requests(route, request.method, reply.statusCode).observe(totalMs / 1000);
     if (enabled()) {
-      const length = reply.getHeader('content-length');
-      request.log.info(
+      const length = reply.getHeader('content-length') ?? state?.bytesOut;
+      writeLine(
         {
+          request_id: request.id,
           method: request.method,
           path: state?.path || request.url.split('?')[0],
           route,
@@ -38,7 +40,7 @@ export function registerAccessLog(
           bytes_out: length === undefined ? null : Number(length),
           sub: state?.principal?.sub ?? null,
           client_id: state?.principal?.clientId ?? null,
-          remote_address: request.ip,
+          remote_address: state?.clientIp ?? request.ip,
         },
         'gateway access',
       );

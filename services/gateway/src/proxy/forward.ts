@@ -1,13 +1,15 @@
 /**
- * Forwards one request with `reply.from()`: picks an upstream (round robin, skipping ejected and
- * open-breaker ones), runs the attempt through that upstream's breaker, and retries idempotent
- * requests without a body after a connect error or a 503, with backoff, preferring another upstream.
- * Every failure becomes a problem response (502, 503 or 504) — or, once response headers have been
- * sent, a closed connection; never an unhandled error.
+ * Forwards one request: picks an upstream (round robin, skipping ejected and open-breaker ones),
+ * runs the exchange through that upstream's breaker (judged when the response headers arrive),
+ * and retries idempotent requests without a body after a connect error or a 503, with backoff,
+ * preferring another upstream. Every failure becomes a problem response (502, 503 or 504) — or,
+ * once response headers have been sent, a closed connection; never an unhandled error.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BrokenCircuitError } from 'cockatiel';
+import type { Dispatcher } from 'undici';
 import { sendProblem, toProblem } from '@rampart/chassis';
 import { gatewayError } from '../errors.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
@@ -15,20 +17,16 @@ import { forwardPath, type CompiledRoute } from '../routes/route-table.js';
 import { classifyFailure, type FailureKind } from './classify-error.js';
 import type { GatewayRequestState } from './request-state.js';
 import { ClientAborted, type Upstream } from './upstream.js';
+import { UpstreamExchange } from './upstream-exchange.js';
 
 // Methods whose repetition has no further effect (RFC 9110 §9.2.2) and which rarely carry a body.
 const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-interface UpstreamResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  stream: NodeJS.ReadableStream & { destroy(): void; resume(): void };
-}
-
 class AttemptFailed extends Error {
   constructor(
     readonly kind: FailureKind | 'status',
-    readonly response: UpstreamResponse | undefined,
+    readonly exchange: UpstreamExchange | undefined,
+    readonly statusCode?: number,
     cause?: unknown,
   ) {
     super(kind, { cause });
@@ -37,42 +35,27 @@ class AttemptFailed extends Error {
 
 class Aborted extends ClientAborted {}
 
-// RFC 9110 §7.6.1: hop-by-hop fields of the upstream connection are not the client's.
-const HOP_BY_HOP_RESPONSE = [
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'upgrade',
-  'trailer',
-  'te',
-];
-
-function responseHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const listed = typeof headers.connection === 'string' ? headers.connection.toLowerCase().split(',') : [];
-  for (const name of [...HOP_BY_HOP_RESPONSE, ...listed.map((n) => n.trim())]) delete headers[name];
-  return headers;
-}
-
 export interface ForwardOptions {
   metrics: GatewayMetrics;
+  /** The undici pools the upstreams are reached through. */
+  dispatcher: Dispatcher;
   /** Headers for the upstream, computed once per request. */
   headers: Record<string, string>;
-  /** Re-applied after a discarded 503 (its headers had already been copied onto the reply). */
-  ownHeaders: () => void;
 }
 
 export function forward(request: FastifyRequest, reply: FastifyReply, options: ForwardOptions): void {
   const state = request.gateway as GatewayRequestState;
   const route = state.route as CompiledRoute;
   const spec = route.spec;
-  const url = `${forwardPath(spec, state.path)}${state.query}`;
+  const path = `${forwardPath(spec, state.path)}${state.query}`;
   const hasBody =
     request.headers['content-length'] !== undefined
       ? request.headers['content-length'] !== '0'
       : request.headers['transfer-encoding'] !== undefined;
   const retryable = RETRYABLE_METHODS.has(request.method) && !hasBody;
-  const tried = new Set<Upstream>();
+  // The body stream the content-type parser made (counted against the route's limit), if any.
+  const body = (request.body as Readable | undefined) ?? null;
+  let tried: Set<Upstream> | undefined;
 
   const fail = (
     code:
@@ -95,50 +78,59 @@ export function forward(request: FastifyRequest, reply: FastifyReply, options: F
     void sendProblem(reply, problem, headers);
   };
 
+  /** Forwards the upstream's response to the client: from here on the raw response is ours. */
+  const deliver = (exchange: UpstreamExchange) => {
+    const length = exchange.response?.headers['content-length'];
+    if (typeof length === 'string') state.bytesOut = Number(length);
+    reply.hijack();
+    exchange.commit(reply.raw, reply.getHeaders() as OutgoingHttpHeaders);
+  };
+
   const attempt = (n: number): void => {
-    const upstream = route.pool.pick(tried) ?? (tried.size > 0 ? route.pool.pick() : undefined);
+    const upstream = route.pool.pick(tried) ?? (tried ? route.pool.pick() : undefined);
     if (!upstream) return fail('GW_ERR_UPSTREAM_UNAVAILABLE');
-    tried.add(upstream);
+    (tried ??= new Set()).add(upstream);
     state.upstream = upstream.url;
     state.attempts = n + 1;
     const started = performance.now();
+    const exchange = new UpstreamExchange();
     upstream.breaker
-      .execute(
-        () =>
-          new Promise<UpstreamResponse>((resolve, reject) => {
-            let settled = false;
-            const settle = (fn: () => void) => {
-              if (settled) return;
-              settled = true;
-              reply.raw.off('close', onClose);
-              fn();
-            };
-            // reply-from drops the answer when the client went away; the breaker's trial must still end.
-            const onClose = () => settle(() => reject(new Aborted()));
-            reply.raw.once('close', onClose);
-            reply.from(`${upstream.url}${url}`, {
-              timeout: spec.timeoutMs,
-              retriesCount: 0,
-              retryDelay: () => null,
-              rewriteRequestHeaders: () => options.headers,
-              rewriteHeaders: responseHeaders,
-              onError: (_reply, { error }) =>
-                settle(() => reject(new AttemptFailed(classifyFailure(error), undefined, error))),
-              onResponse: (_request, _reply, res) =>
-                settle(() => {
-                  const response = res as unknown as UpstreamResponse;
-                  if (response.statusCode >= 502 && response.statusCode <= 504)
-                    reject(new AttemptFailed('status', response));
-                  else resolve(response);
-                }),
-            });
-          }),
-      )
+      .execute(() => {
+        // The client going away cancels the upstream request; the breaker's trial still ends.
+        const onClose = () => exchange.abort(new Aborted());
+        reply.raw.once('close', onClose);
+        options.dispatcher.dispatch(
+          {
+            origin: upstream.origin,
+            path: `${upstream.basePath}${path}`,
+            method: request.method,
+            headers: options.headers,
+            body,
+            headersTimeout: spec.timeoutMs,
+            bodyTimeout: spec.timeoutMs,
+          },
+          exchange,
+        );
+        return exchange.started.then(
+          (response) => {
+            reply.raw.off('close', onClose);
+            if (response.statusCode >= 502 && response.statusCode <= 504)
+              throw new AttemptFailed('status', exchange, response.statusCode);
+            return exchange;
+          },
+          (error: unknown) => {
+            reply.raw.off('close', onClose);
+            throw error instanceof ClientAborted
+              ? error
+              : new AttemptFailed(classifyFailure(error), undefined, undefined, error);
+          },
+        );
+      })
       .then(
-        (response) => {
+        () => {
           record(upstream, 'ok', started);
           upstream.recoverFromEjection();
-          void reply.send(response.stream);
+          deliver(exchange);
         },
         (error: unknown) => onFailure(error, upstream, started, n),
       );
@@ -147,10 +139,7 @@ export function forward(request: FastifyRequest, reply: FastifyReply, options: F
   const record = (upstream: Upstream, outcome: string, started: number) => {
     const ms = performance.now() - started;
     state.upstreamMs = (state.upstreamMs ?? 0) + ms;
-    options.metrics.upstreamDuration.observe(
-      { route: route.name, upstream: upstream.url, outcome },
-      ms / 1000,
-    );
+    options.metrics.upstreamDuration(route.name, upstream.url, outcome).observe(ms / 1000);
   };
 
   const onFailure = (error: unknown, upstream: Upstream, started: number, n: number): void => {
@@ -161,26 +150,19 @@ export function forward(request: FastifyRequest, reply: FastifyReply, options: F
       return fail('GW_ERR_UPSTREAM_UNAVAILABLE', error);
     }
     if (!(error instanceof AttemptFailed)) return fail('GW_ERR_BAD_GATEWAY', error);
-    record(upstream, error.kind === 'status' ? `status_${error.response?.statusCode}` : error.kind, started);
+    record(upstream, error.kind === 'status' ? `status_${error.statusCode}` : error.kind, started);
     if (error.kind === 'connect') upstream.eject(spec.ejectMs);
     if (error.kind === 'body_too_large' || state.bodyTooLarge) return fail('GW_ERR_BODY_TOO_LARGE', error);
-    const response = error.response;
-    const canRetry =
-      retryable && n < spec.retries && (error.kind === 'connect' || response?.statusCode === 503);
+    const exchange = error.exchange;
+    const canRetry = retryable && n < spec.retries && (error.kind === 'connect' || error.statusCode === 503);
     if (canRetry && !reply.sent) {
-      if (response) {
-        // Discarded: an undici body destroyed without a listener would emit an unhandled 'error'.
-        response.stream.on('error', () => undefined);
-        response.stream.destroy();
-        for (const name of Object.keys(response.headers)) reply.removeHeader(name);
-        options.ownHeaders();
-      }
+      exchange?.discard();
       const delay = spec.retryBackoffMs * 2 ** n * (0.5 + Math.random() / 2);
       setTimeout(() => attempt(n + 1), delay).unref();
       return;
     }
     // The upstream's own 502/503/504 answer goes to the client as it is.
-    if (response) return void reply.send(response.stream);
+    if (exchange) return deliver(exchange);
     if (error.kind === 'timeout') return fail('GW_ERR_UPSTREAM_TIMEOUT', error);
     return fail('GW_ERR_BAD_GATEWAY', error);
   };

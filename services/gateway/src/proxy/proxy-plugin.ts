@@ -4,7 +4,6 @@
  * method, body size, authenticate, rate-limit — and whose handler forwards.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import replyFrom from '@fastify/reply-from';
 import type { Dispatcher } from 'undici';
 import { gatewayError } from '../errors.js';
 import type { EdgeAuth } from '../auth/edge-auth.js';
@@ -31,12 +30,6 @@ const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
 export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOptions): Promise<void> {
   const { routes, metrics, auth } = options;
-  await app.register(replyFrom, {
-    undici: options.dispatcher as never,
-    disableRequestLogging: true,
-    destroyAgent: false,
-  });
-
   // Bodies pass through as streams, counted against the route's limit.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request, payload, done) => {
@@ -62,7 +55,7 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
         ? `u:${principal.sub}`
         : limiter.spec.key === 'client' && principal
           ? `c:${principal.clientId}`
-          : `ip:${request.ip}`; // the real client IP: X-Forwarded-For only through trusted proxies
+          : `ip:${(request.gateway!.clientIp ??= request.ip)}`; // X-Forwarded-For only through trusted proxies
     const decision = await limiter.consume(key);
     reply.headers(decision.headers);
     if (!decision.allowed) {
@@ -84,6 +77,8 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
       attempts: 0,
       bodyTooLarge: false,
       bytesIn: 0,
+      bytesOut: undefined,
+      clientIp: undefined,
     };
     request.gateway = state;
     if (!normalized.ok) {
@@ -116,15 +111,14 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
     const headers = upstreamHeaders(request.headers, {
       requestId: request.id,
       traceparent: nextTraceparent(request.headers.traceparent),
-      clientIp: request.ip,
+      clientIp: (state.clientIp ??= request.ip),
       proto: request.protocol,
       host: request.headers.host,
       authorization: state.authorization,
       sessionCookie: options.sessionCookie,
       contentLength: request.headers['content-length'],
     });
-    const own = { 'x-request-id': request.id };
-    forward(request, reply, { metrics, headers, ownHeaders: () => void reply.headers(own) });
+    forward(request, reply, { metrics, dispatcher: options.dispatcher, headers });
     return reply;
   };
   app.route({ method: [...ALL_METHODS], url: '/', handler });

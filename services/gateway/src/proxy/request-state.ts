@@ -16,6 +16,10 @@ export interface GatewayRequestState {
   bodyTooLarge: boolean;
   /** Bytes of request body read from the client. */
   bytesIn: number;
+  /** The proxied response's length, when the upstream declared one. */
+  bytesOut: number | undefined;
+  /** `request.ip` (resolved through the trusted proxies once: Fastify recomputes it on every read). */
+  clientIp: string | undefined;
 }
 
 declare module 'fastify' {

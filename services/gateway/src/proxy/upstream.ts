@@ -23,6 +23,9 @@ export interface UpstreamEvents {
 
 export class Upstream {
   readonly url: string;
+  /** `scheme://host:port` and the path prefix of `url` (empty, or `/base` without a trailing slash). */
+  readonly origin: string;
+  readonly basePath: string;
   readonly breaker: CircuitBreakerPolicy;
   #ejectedUntil = 0;
   #healthy = true;
@@ -35,6 +38,9 @@ export class Upstream {
     private readonly events: UpstreamEvents,
   ) {
     this.url = url.replace(/\/+$/, '');
+    const parsed = new URL(this.url);
+    this.origin = parsed.origin;
+    this.basePath = parsed.pathname === '/' ? '' : parsed.pathname;
     this.#halfOpenAfterMs = options.halfOpenAfterMs;
     // A client that hangs up says nothing about the upstream: only real failures count.
     this.breaker = circuitBreaker(
@@ -111,18 +117,18 @@ export class UpstreamPool {
 
   constructor(readonly upstreams: readonly Upstream[]) {}
 
-  pick(exclude: ReadonlySet<Upstream> = new Set()): Upstream | undefined {
+  pick(exclude?: ReadonlySet<Upstream>): Upstream | undefined {
     const n = this.upstreams.length;
     for (let i = 0; i < n; i++) {
       const candidate = this.upstreams[(this.#next + i) % n]!;
-      if (candidate.available && !exclude.has(candidate)) {
+      if (candidate.available && !exclude?.has(candidate)) {
         this.#next = (this.#next + i + 1) % n;
         return candidate;
       }
     }
     let best: Upstream | undefined;
     for (const candidate of this.upstreams) {
-      if (exclude.has(candidate) || !candidate.admitsTrial) continue;
+      if (exclude?.has(candidate) || !candidate.admitsTrial) continue;
       if (!best || candidate.ejectedUntil < best.ejectedUntil) best = candidate;
     }
     return best;
