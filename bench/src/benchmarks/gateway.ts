@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Benchmark, StartedServers } from '../lib/benchmark.js';
@@ -13,6 +13,11 @@ const SECURED = 'Rampart gateway, JWT + role + rate limit';
 const OPEN_QUIET = 'Rampart gateway, auth: none, access log off';
 
 const dir = tempDir('gateway');
+// Debian's nginx (`apt-get install nginx`); without it the nginx rows are left out, as PostgreSQL's are.
+const nginxBin = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
+const withNginx = existsSync(nginxBin);
+if (!withNginx)
+  process.stderr.write(`bench: nginx not found at ${nginxBin} (apt-get install nginx): skipped\n`);
 const PATH = '/bench/hello';
 
 /** A gateway's route table: one route to the upstream (the URL comes from the environment). */
@@ -74,7 +79,14 @@ const gateway: Benchmark = {
   servers: {
     upstream: { script: serverScript('upstream.js') },
     issuer: { script: serverScript('jwks-issuer.js') },
-    nginx: { script: serverScript('nginx.js'), env: (s) => ({ UPSTREAM_URL: upstreamUrl(s) }) },
+    ...(withNginx
+      ? {
+          nginx: {
+            script: serverScript('nginx.js'),
+            env: (s: StartedServers) => ({ UPSTREAM_URL: upstreamUrl(s) }),
+          },
+        }
+      : {}),
     fastify: { script: serverScript('fastify-proxy.js'), env: (s) => ({ UPSTREAM_URL: upstreamUrl(s) }) },
     open: { script: serverScript('rampart-gateway.js'), env: (s) => gatewayEnv('open', openRoutes, s) },
     quiet: {
@@ -88,7 +100,7 @@ const gateway: Benchmark = {
   },
   candidates: [
     { label: DIRECT, server: 'upstream', request: { path: PATH } },
-    { label: NGINX, server: 'nginx', request: { path: PATH } },
+    ...(withNginx ? [{ label: NGINX, server: 'nginx', request: { path: PATH } }] : []),
     { label: FASTIFY, server: 'fastify', request: { path: PATH } },
     { label: OPEN, server: 'open', request: { path: PATH } },
     // Diagnostic: what the access log costs.
@@ -107,8 +119,12 @@ const gateway: Benchmark = {
     { candidate: SECURED, baseline: FASTIFY, minRatio: 0.9 },
     { candidate: OPEN, baseline: FASTIFY, minRatio: 0.9 },
     { candidate: OPEN_QUIET, baseline: FASTIFY },
-    { candidate: SECURED, baseline: NGINX },
-    { candidate: FASTIFY, baseline: NGINX },
+    ...(withNginx
+      ? [
+          { candidate: SECURED, baseline: NGINX },
+          { candidate: FASTIFY, baseline: NGINX },
+        ]
+      : []),
   ],
   teardown: () => rm(dir, { recursive: true, force: true }),
 };

@@ -59,7 +59,7 @@ export { HotHistogram, type HistogramSeries } from './metrics/hot-path-metrics.j
 export type { ServiceMetrics } from './metrics/metrics-plugin.js';
 export { createLogger, type CreateLoggerOptions } from './logging/create-logger.js';
 export { redactDeep, redactUrl, isSensitiveKey, REDACTED } from './logging/redact.js';
-export { createInfoLineWriter, type InfoLineWriter, type LineFields } from './logging/line-writer.js';
+export { createInfoLineWriter, type InfoLineWriter, type LineValue } from './logging/line-writer.js';
 export type { ExceptionReporter, ExceptionContext } from './reporting/exception-reporter.js';
 export {
   withDatabaseUrl,

@@ -9,20 +9,26 @@
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 
-export type LineFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
+export type LineValue = string | number | boolean | null | undefined;
 
-export type InfoLineWriter = (fields: LineFields, msg: string) => void;
+export type InfoLineWriter<K extends string> = (fields: Readonly<Record<K, LineValue>>, msg: string) => void;
 
 const SAFE_KEY = /^[A-Za-z0-9_.]+$/;
 // Printable ASCII without `"` and `\`: written as is; anything else goes through JSON.stringify.
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-export function createInfoLineWriter(logger: Logger): InfoLineWriter {
+/** A writer for lines with exactly the fields `names`, in that order. */
+export function createInfoLineWriter<K extends string>(
+  logger: Logger,
+  names: readonly K[],
+): InfoLineWriter<K> {
+  for (const name of names)
+    if (!SAFE_KEY.test(name)) throw new Error(`log field name ${JSON.stringify(name)} is not a plain name`);
+  const prefixes = names.map((name) => `,"${name}":`);
   const holder = logger as unknown as Record<symbol, unknown>;
   const stream = holder[pino.symbols.streamSym] as DestinationStream;
   let lastMs = 0;
   let lastTime = '';
-  const checkedKeys = new Set<string>();
   return (fields, msg) => {
     if (!logger.isLevelEnabled('info')) return;
     const now = Date.now();
@@ -31,13 +37,9 @@ export function createInfoLineWriter(logger: Logger): InfoLineWriter {
       lastTime = new Date(now).toISOString();
     }
     let line = `{"level":"info","time":"${lastTime}"${holder[pino.symbols.chindingsSym] as string}`;
-    for (const key in fields) {
-      if (!checkedKeys.has(key)) {
-        if (!SAFE_KEY.test(key)) throw new Error(`log field name ${JSON.stringify(key)} is not a plain name`);
-        checkedKeys.add(key);
-      }
-      const value = fields[key];
-      line += `,"${key}":`;
+    for (let i = 0; i < names.length; i++) {
+      const value = fields[names[i]!];
+      line += prefixes[i]!;
       if (typeof value === 'string') line += PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
       else if (typeof value === 'number') line += Number.isFinite(value) ? String(value) : 'null';
       else if (typeof value === 'boolean') line += value ? 'true' : 'false';

@@ -2,7 +2,7 @@
  * Verified tokens, keyed by SHA-256 of the token, kept until the token's `exp` — never longer —
  * in a bounded LRU. The raw token is never a key, so a heap dump of the map keys reveals nothing.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Principal } from './principal.js';
 
 interface Entry {
@@ -11,7 +11,8 @@ interface Entry {
 }
 
 export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  // One-shot hashing: half the cost of a Hash object, on every authenticated request.
+  return hash('sha256', token, 'base64url');
 }
 
 export class VerifiedTokenCache {

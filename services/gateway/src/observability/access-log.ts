@@ -14,7 +14,23 @@ export function registerAccessLog(
   enabled: () => boolean,
 ): void {
   // The fixed-shape line is built directly (same JSON as pino's, a fraction of the cost).
-  const writeLine = createInfoLineWriter(app.log as Logger);
+  const writeLine = createInfoLineWriter(app.log as Logger, [
+    'request_id',
+    'method',
+    'path',
+    'route',
+    'status',
+    'duration_ms',
+    'gateway_ms',
+    'upstream_ms',
+    'upstream',
+    'attempts',
+    'bytes_in',
+    'bytes_out',
+    'sub',
+    'client_id',
+    'remote_address',
+  ]);
   app.addHook('onResponse', (request, reply, done) => {
     const state = request.gateway;
     // The gateway's own endpoints (health, metrics) are covered by the chassis' RED metrics.
