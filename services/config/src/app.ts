@@ -5,8 +5,8 @@
  */
 import type { DestinationStream } from 'pino';
 import type { Kysely } from 'kysely';
-import { createService, type Service } from '@rampart/chassis';
-import { openSharedState, type SharedState } from '@rampart/store';
+import { createService, openServiceSharedState, type Service } from '@rampart/chassis';
+import type { SharedState } from '@rampart/store';
 import { configServerSchema } from './config.js';
 import type { ConfigContext } from './context.js';
 import { ConfigCore } from './core/config-core.js';
@@ -66,15 +66,12 @@ export async function buildConfigServer(options: BuildConfigServerOptions = {}):
       createKeyring(masterKey, previous),
     );
 
-    const shared = options.sharedState ?? (await openSharedState({ url: config.redisUrl, prefix: 'config' }));
-    if (!options.sharedState) app.addHook('onClose', () => shared.close());
-    if (shared.kind === 'redis')
-      app.health.register({
-        component: 'redis',
-        measurement: 'responseTime',
-        componentType: 'datastore',
-        check: () => shared.ping(),
-      });
+    // Critical: long polls on other instances hear of new versions only through it.
+    const shared = await openServiceSharedState(app, {
+      url: config.redisUrl,
+      critical: true,
+      provided: options.sharedState,
+    });
     const bus = new ChangeBus(shared);
     await bus.start();
     // Long polls answer at once when shutdown begins, instead of holding the drain for 25 s.

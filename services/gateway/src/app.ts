@@ -11,11 +11,12 @@ import type { DestinationStream } from 'pino';
 import {
   createService,
   createTokenVerification,
+  openServiceSharedState,
   loadTlsFiles,
   type Service,
   type TokenVerification,
 } from '@rampart/chassis';
-import { openSharedState, type SharedState } from '@rampart/store';
+import type { SharedState } from '@rampart/store';
 import { createEdgeAuth } from './auth/edge-auth.js';
 import { gatewayConfigSchema, GATEWAY_DEFAULT_PORT, type GatewayConfig } from './config.js';
 import { compilePeerTrust, type PeerTrust } from './headers/trusted-peers.js';
@@ -124,9 +125,12 @@ export async function buildGateway(options: BuildGatewayOptions = {}): Promise<G
     const security = createTokenVerification(app, config);
     let sessions: BrowserSessions | undefined;
     if (config.session.enabled && config.clientSecret) {
-      const shared =
-        options.sharedState ?? (await openSharedState({ url: config.redisUrl, prefix: 'gateway' }));
-      if (!options.sharedState) cleanup.push(() => shared.close());
+      // Not critical: without Redis, browser sign-ins fail but bearer traffic keeps flowing.
+      const shared = await openServiceSharedState(app, {
+        url: config.redisUrl,
+        critical: false,
+        provided: options.sharedState,
+      });
       sessions = registerSessionRoutes(app, { config, shared, metrics });
     } else if (config.session.enabled) {
       app.log.info('browser sessions off: set clientSecret to enable /auth/login');
