@@ -49,7 +49,7 @@ describe('openServiceSharedState', () => {
       const app = await service();
       const shared = await openServiceSharedState(app, { url: redisUrl!, critical: true });
       expect(shared.kind).toBe('redis');
-      await shared.set('k', 'v', 10_000);
+      await shared.set('k', 'v', { ttlMs: 10_000 });
       await app.start({ handleSignals: false });
       expect(await readiness(app)).toMatchObject({ code: 200, status: 'pass', redis: 'pass' });
       await app.close();

@@ -3,7 +3,7 @@
  * JSON, and can be told to be slow, to fail with a status, to reset connections or to go down.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { startRestartableServer } from '../../../../packages/chassis/src/test-support/restartable-server.js';
 
 export interface Received {
   method: string;
@@ -31,8 +31,7 @@ export interface EchoUpstream {
 }
 
 export async function startEchoUpstream(name = 'upstream'): Promise<EchoUpstream> {
-  const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
+  const listener = await startRestartableServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -65,32 +64,18 @@ export async function startEchoUpstream(name = 'upstream'): Promise<EchoUpstream
       }, echo.delayMs);
     });
   });
-  server.keepAliveTimeout = 1000;
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  listener.server.keepAliveTimeout = 1000;
   const echo: EchoUpstream = {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: listener.url,
+    port: listener.port,
     received: [],
     status: 200,
     delayMs: 0,
     bodyDelayMs: 0,
     reset: false,
-    async goDown() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
-    async comeUp() {
-      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    },
-    async close() {
-      if (server.listening) await echo.goDown();
-    },
+    goDown: () => listener.goDown(),
+    comeUp: () => listener.comeUp(),
+    close: () => listener.close(),
   };
   return echo;
 }

@@ -1,6 +1,5 @@
 /** A tiny real config server for client tests: one configuration, long polls, schema uploads. */
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { startRestartableServer } from '../../test-support/restartable-server.js';
 
 export interface FakeConfigServer {
   url: string;
@@ -22,8 +21,7 @@ export async function startFakeConfigServer(
 ): Promise<FakeConfigServer> {
   let state = { version: 1, values: initial, secrets, updatedAt: new Date().toISOString() };
   const waiters = new Set<() => void>();
-  const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
+  const http = await startRestartableServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     fake.requests.push(`${req.method} ${url.pathname}${url.search}`);
     fake.authorizations.push(req.headers.authorization ?? '');
@@ -60,14 +58,8 @@ export async function startFakeConfigServer(
       waiters.delete(waiter);
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
   const fake: FakeConfigServer = {
-    url: `http://127.0.0.1:${port}`,
+    url: http.url,
     schemas: new Map(),
     authorizations: [],
     requests: [],
@@ -86,15 +78,11 @@ export async function startFakeConfigServer(
     },
     async goDown() {
       for (const waiter of [...waiters]) waiters.delete(waiter);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
+      await http.goDown();
     },
-    async comeUp() {
-      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    },
+    comeUp: () => http.comeUp(),
     async close() {
-      if (server.listening) await fake.goDown();
+      if (http.server.listening) await fake.goDown();
     },
   };
   return fake;

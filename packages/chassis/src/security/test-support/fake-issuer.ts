@@ -2,11 +2,10 @@
  * A small real authorization server for tests: discovery, a JWKS that counts its requests, a
  * client-credentials token endpoint and the revocation long-poll feed, on port 0.
  */
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type { RevocationEvent } from '../deny-list.js';
+import { startRestartableServer } from '../../test-support/restartable-server.js';
 
 export interface SigningKey {
   kid: string;
@@ -53,11 +52,10 @@ export async function startFakeIssuer(
   const hits = new Map<string, number>();
   const events: RevocationEvent[] = [];
   const waiters = new Set<() => void>();
-  const sockets = new Set<Socket>();
   const issued = new Set<string>();
   let nextId = 1;
 
-  const server = http.createServer((req, res) => {
+  const listener = await startRestartableServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
     const json = (status: number, body: unknown) => {
@@ -122,13 +120,7 @@ export async function startFakeIssuer(
     }
     json(404, { error: 'not_found' });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  const url = listener.url;
 
   const fake: FakeIssuer = {
     url,
@@ -166,15 +158,11 @@ export async function startFakeIssuer(
     },
     async goDown() {
       for (const waiter of [...waiters]) waiters.delete(waiter);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
+      await listener.goDown();
     },
-    async comeUp() {
-      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    },
+    comeUp: () => listener.comeUp(),
     async close() {
-      if (server.listening) await fake.goDown();
+      if (listener.server.listening) await fake.goDown();
     },
   };
   return fake;
@@ -187,19 +175,9 @@ export async function startCaptureServer(): Promise<{
   close(): Promise<void>;
 }> {
   const requests: string[] = [];
-  const server = http.createServer((req, res) => {
+  const server = await startRestartableServer((req, res) => {
     requests.push(req.url ?? '');
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: server.url, requests, close: () => server.close() };
 }
