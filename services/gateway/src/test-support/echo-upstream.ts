@@ -2,7 +2,7 @@
  * A real upstream for tests on port 0: echoes what it received (method, url, headers, body) as
  * JSON, and can be told to be slow, to fail with a status, to reset connections or to go down.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import { startRestartableServer } from '../../../../packages/chassis/src/test-support/restartable-server.js';
 
 export interface Received {
