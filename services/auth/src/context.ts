@@ -4,7 +4,7 @@
  *
  *   config                 the validated, frozen configuration (issuer, lifetimes, …)
  *   db                     Kysely over the service's database (the people side casts it to add its tables)
- *   keys                   the signing keys: `keys.signer.signJwt(...)`, `keys.jwks`
+ *   keys                   the signing keys: `await keys.signer.signJwt(...)`, `keys.jwks`
  *   shared                 shared state across instances (replay caches, pub/sub)
  *   revocations            the revocation feed (store + publish)
  *   audit                  the one audit function: `audit(request, 'login.success', { outcome, resource })`

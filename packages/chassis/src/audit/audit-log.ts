@@ -4,7 +4,7 @@
  * committed to the service's database, so an acknowledged request never loses its audit trail.
  * Details pass through the same redaction as logs: secrets are never recorded.
  */
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import { redactDeep } from '../logging/redact.js';
@@ -84,6 +84,25 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+const pool = Buffer.alloc(10 * 256);
+let poolOffset = pool.length;
+
+/**
+ * A UUIDv7 (RFC 9562 §5.7): 48 bits of Unix milliseconds, then 74 random bits. Time-ordered ids
+ * keep the outbox's unique index appending at its right edge instead of touching a random page
+ * per event (about a third of the insert's cost on SQLite).
+ */
+export function eventId(now = Date.now()): string {
+  if (poolOffset === pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const hex = pool.toString('hex', poolOffset, (poolOffset += 10));
+  const time = now.toString(16).padStart(12, '0');
+  const variant = ((parseInt(hex[3] as string, 16) & 0x3) | 0x8).toString(16);
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${hex.slice(0, 3)}-${variant}${hex.slice(4, 7)}-${hex.slice(7, 19)}`;
+}
+
 /**
  * The outbox writer. Group commit: events that arrive while a write is in flight are written
  * together by the next multi-row INSERT, so a burst of requests costs one commit (one fsync on
@@ -119,9 +138,10 @@ export function createAuditLog(db: Kysely<unknown>, service: string): AuditLog {
           new TypeError(`invalid audit action ${JSON.stringify(event.action)}: expected e.g. "order.cancel"`),
         );
       }
+      const time = event.time ?? new Date();
       const row = {
-        event_id: randomUUID(),
-        time: (event.time ?? new Date()).toISOString(),
+        event_id: eventId(time.getTime()),
+        time: time.toISOString(),
         service,
         action: event.action,
         outcome: event.outcome,

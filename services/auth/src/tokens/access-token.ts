@@ -1,4 +1,4 @@
-/** JWT access tokens per RFC 9068, signed with the current key (synchronous, no I/O). */
+/** JWT access tokens per RFC 9068, signed with the current key (no I/O). */
 import { randomUUID } from 'node:crypto';
 import type { SigningKey } from '../keys/signing-key.js';
 
@@ -35,11 +35,11 @@ export interface IssuedAccessToken {
   claims: AccessTokenClaims;
 }
 
-export function issueAccessToken(
+export async function issueAccessToken(
   key: SigningKey,
   input: AccessTokenInput,
   now = Date.now(),
-): IssuedAccessToken {
+): Promise<IssuedAccessToken> {
   const iat = Math.floor(now / 1000);
   const jti = randomUUID();
   const claims: AccessTokenClaims = {
@@ -56,5 +56,5 @@ export function issueAccessToken(
     ...(input.sessionId ? { sid: input.sessionId } : {}),
   };
   // RFC 9068 §2.1: typ "at+jwt" keeps access tokens from being confused with ID tokens.
-  return { token: key.signJwt(claims, { typ: 'at+jwt' }), jti, claims };
+  return { token: await key.signJwt(claims, { typ: 'at+jwt' }), jti, claims };
 }

@@ -23,7 +23,7 @@ export function atHash(accessToken: string, alg: SigningKey['alg']): string {
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
-export function issueIdToken(key: SigningKey, input: IdTokenInput, now = Date.now()): string {
+export function issueIdToken(key: SigningKey, input: IdTokenInput, now = Date.now()): Promise<string> {
   const iat = Math.floor(now / 1000);
   const scopes = new Set(input.scope.split(' '));
   const claims = {

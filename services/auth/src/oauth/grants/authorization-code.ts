@@ -76,7 +76,7 @@ export async function authorizationCodeGrant(
 
   const { config } = context;
   const absoluteExpiresAt = now + config.refreshTokenAbsoluteSeconds * 1000;
-  const tokens = issueUserTokens(
+  const tokens = await issueUserTokens(
     context,
     {
       client,

@@ -1,6 +1,7 @@
 /**
  * RFC 6749 §4.4: a service account's token. `sub` is the client id (RFC 9068 §2.2), roles are the
- * client's. No refresh token (§4.4.3) and no database write: the token is signed in memory.
+ * client's. No refresh token (§4.4.3) and no token row: the token is signed in memory (on the
+ * thread pool); only its audit event is written.
  */
 import type { FastifyRequest } from 'fastify';
 import type { Client } from '../../clients/client.js';
@@ -23,7 +24,7 @@ export async function clientCredentialsGrant(
     defaultAudienceOf(client, context.config.defaultAudience),
   );
   const ttl = client.accessTokenTtl ?? context.config.accessTokenTtlSeconds;
-  const issued = issueAccessToken(context.keys.signer, {
+  const issued = await issueAccessToken(context.keys.signer, {
     issuer: context.config.issuer,
     sub: client.clientId,
     clientId: client.clientId,

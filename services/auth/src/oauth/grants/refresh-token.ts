@@ -46,7 +46,7 @@ export async function refreshTokenGrant(
     granted ?? defaultAudienceOf(client, context.config.defaultAudience),
   );
 
-  const tokens = issueUserTokens(
+  const tokens = await issueUserTokens(
     context,
     {
       client,

@@ -26,12 +26,16 @@ export interface UserTokens {
   refreshToken: string | undefined;
 }
 
-export function issueUserTokens(context: AuthContext, input: UserTokenInput, now = Date.now()): UserTokens {
+export async function issueUserTokens(
+  context: AuthContext,
+  input: UserTokenInput,
+  now = Date.now(),
+): Promise<UserTokens> {
   const { config } = context;
   const key = context.keys.signer;
   const scope = input.scope.join(' ');
   const ttl = input.client.accessTokenTtl ?? config.accessTokenTtlSeconds;
-  const access = issueAccessToken(
+  const access = await issueAccessToken(
     key,
     {
       issuer: config.issuer,
@@ -48,7 +52,7 @@ export function issueUserTokens(context: AuthContext, input: UserTokenInput, now
   );
   const refreshToken = input.withRefreshToken ? randomToken() : undefined;
   const idToken = input.scope.includes('openid')
-    ? issueIdToken(
+    ? await issueIdToken(
         key,
         {
           issuer: config.issuer,
