@@ -5,9 +5,9 @@
  */
 import formbody from '@fastify/formbody';
 import type { DestinationStream } from 'pino';
-import { createService, type Service } from '@rampart/chassis';
+import { createService, openServiceSharedState, type Service } from '@rampart/chassis';
 import type { Kysely } from 'kysely';
-import { openSharedState, type SharedState } from '@rampart/store';
+import type { SharedState } from '@rampart/store';
 import { createAudit } from './audit.js';
 import { authConfigSchema } from './config.js';
 import { createContext, type AuthContext } from './context.js';
@@ -53,8 +53,13 @@ export async function buildAuth(options: BuildAuthOptions = {}): Promise<AuthSer
   const config = app.config;
   const cleanup: (() => Promise<void> | void)[] = [];
   try {
-    const shared = options.sharedState ?? (await openSharedState({ url: config.redisUrl, prefix: 'auth' }));
-    if (!options.sharedState) cleanup.push(() => shared.close());
+    // Not critical: without Redis, tokens are still issued and verified; login throttling and
+    // prompt revocation wake-ups on other instances suffer, and health says so (warn).
+    const shared = await openServiceSharedState(app, {
+      url: config.redisUrl,
+      critical: false,
+      provided: options.sharedState,
+    });
 
     const masterKey = await loadMasterKey({
       configured: config.masterKey,
