@@ -31,17 +31,25 @@ export function normalizeMethod(method: string): string {
   return KNOWN_METHODS.has(method) ? method : '_OTHER';
 }
 
-const counted = Symbol('rampart.activeCounted');
+// In-flight requests per HTTP/1 connection (or per request stream otherwise), so a connection
+// that closes early settles its unanswered requests with one listener per connection rather
+// than one `close` listener (and closure) per request.
+const inFlight = Symbol('rampart.inFlight');
 
-type CountedRequest = FastifyRequest & { [counted]?: boolean };
+interface Holder {
+  [inFlight]?: FastifyRequest[];
+  once(event: 'close', listener: () => void): unknown;
+}
 
 export interface HttpMetrics {
   /** Called when a request arrives. */
   requestStarted(request: FastifyRequest): void;
   /** Called once the response has been sent. */
   requestFinished(request: FastifyRequest, reply: FastifyReply): void;
-  /** Called when the client goes away before the response. */
-  requestAborted(request: FastifyRequest): void;
+}
+
+interface ActiveSeries {
+  value: number;
 }
 
 export function createHttpMetrics(registry: Registry): HttpMetrics {
@@ -56,41 +64,83 @@ export function createHttpMetrics(registry: Registry): HttpMetrics {
     help: 'Number of active HTTP server requests.',
     registers: [registry],
   });
-  // One series object per label combination, found by a string key: no label hashing per request.
-  const durations = new Map<string, HistogramSeries>();
+  // Series found through nested maps keyed by strings Fastify and Node reuse (the method, the
+  // route template) and the status number: no key built and hashed per request.
+  const activeByMethod = new Map<string, ActiveSeries>();
+  const durations = new Map<string, Map<string, Map<number, HistogramSeries>>>();
 
-  function finish(request: CountedRequest): void {
-    if (request[counted]) {
-      request[counted] = false;
-      const method = normalizeMethod(request.method);
-      active.series(method, () => ({ http_request_method: method })).value -= 1;
+  function activeSeries(rawMethod: string): ActiveSeries {
+    let series = activeByMethod.get(rawMethod);
+    if (series === undefined) {
+      const method = normalizeMethod(rawMethod);
+      series = active.series(method, () => ({ http_request_method: method }));
+      activeByMethod.set(rawMethod, series);
     }
+    return series;
+  }
+
+  function durationSeries(route: string, rawMethod: string, status: number): HistogramSeries {
+    let byMethod = durations.get(route);
+    if (byMethod === undefined) durations.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(rawMethod);
+    if (byStatus === undefined) byMethod.set(rawMethod, (byStatus = new Map()));
+    let series = byStatus.get(status);
+    if (series === undefined) {
+      const method = normalizeMethod(rawMethod);
+      series = duration.series(`${method} ${status} ${route}`, () => ({
+        http_request_method: method,
+        http_route: route,
+        http_response_status_code: String(status),
+      }));
+      byStatus.set(status, series);
+    }
+    return series;
+  }
+
+  // The connection closed (or the stream did): whatever it still carries was aborted.
+  function settleAll(this: Holder): void {
+    const requests = this[inFlight];
+    if (requests === undefined) return;
+    for (const request of requests) activeSeries(request.method).value -= 1;
+    requests.length = 0;
   }
 
   return {
-    requestStarted(request: CountedRequest) {
-      request[counted] = true;
-      const method = normalizeMethod(request.method);
-      active.series(method, () => ({ http_request_method: method })).value += 1;
+    requestStarted(request) {
+      activeSeries(request.method).value += 1;
+      const holder = holderOf(request);
+      let requests = holder[inFlight];
+      if (requests === undefined) {
+        holder[inFlight] = requests = [];
+        holder.once('close', settleAll);
+      }
+      requests.push(request);
     },
     requestFinished(request, reply) {
-      finish(request);
-      const url = request.routeOptions.url;
-      const route = url === undefined || request.is404 ? UNMATCHED_ROUTE : url;
-      const status = reply.statusCode;
-      const method = normalizeMethod(request.method);
-      const id = `${method} ${status} ${route}`;
-      let series = durations.get(id);
-      if (series === undefined) {
-        series = duration.series(id, () => ({
-          http_request_method: method,
-          http_route: route,
-          http_response_status_code: String(status),
-        }));
-        durations.set(id, series);
+      const requests = holderOf(request)[inFlight];
+      if (requests !== undefined) {
+        // Usually the last (only) one on its connection.
+        const last = requests.length - 1;
+        const i = requests[last] === request ? last : requests.indexOf(request);
+        if (i !== -1) {
+          if (i === last) requests.pop();
+          else requests.splice(i, 1);
+          activeSeries(request.method).value -= 1;
+        }
       }
-      series.observe(reply.elapsedTime / 1000);
+      const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+      durationSeries(route, request.method, reply.statusCode).observe(reply.elapsedTime / 1000);
     },
-    requestAborted: finish,
   };
+}
+
+/**
+ * Where a request's in-flight entry lives: its HTTP/1 connection (requests on one connection,
+ * pipelined or kept alive, end when it closes), else the request itself (HTTP/2 streams share
+ * their session's socket, and close on their own).
+ */
+function holderOf(request: FastifyRequest): Holder {
+  const raw = request.raw;
+  const socket = raw.httpVersionMajor === 1 ? (raw.socket as unknown as Holder | null) : null;
+  return socket !== null && typeof socket.once === 'function' ? socket : raw;
 }

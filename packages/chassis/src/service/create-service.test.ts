@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -313,6 +314,50 @@ describe('createService: metrics', () => {
     ]) {
       expect(text).toContain(name);
     }
+  });
+
+  it('settles active requests whose client went away, once, over real connections', async () => {
+    const { app } = await make();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    app.get('/held', async () => {
+      await held;
+      return {};
+    });
+    const { port } = await app.start({ handleSignals: false });
+    const active = async () => {
+      const text = (await app.inject({ url: '/metrics' })).body;
+      // The scrape itself is one active (injected) request.
+      return Number(/http_server_active_requests\{http_request_method="GET"\} (-?\d+)/.exec(text)?.[1]) - 1;
+    };
+    const until = async (expected: number) => {
+      for (let i = 0; i < 100 && (await active()) !== expected; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(await active()).toBe(expected);
+    };
+    // One connection, three pipelined requests: two answered at once, one held, then dropped.
+    const pipelined = net.connect(port, '127.0.0.1');
+    pipelined.on('error', () => {});
+    let answers = '';
+    pipelined.on('data', (chunk: Buffer) => (answers += chunk.toString()));
+    const get = (url: string) => `GET ${url} HTTP/1.1\r\nHost: x\r\n\r\n`;
+    pipelined.write(get('/items/1') + get('/held') + get('/items/2'));
+    // A second connection: a request held, then dropped; a third one kept and answered.
+    const single = net.connect(port, '127.0.0.1');
+    single.on('error', () => {});
+    single.write(get('/held'));
+    const kept = net.connect(port, '127.0.0.1');
+    kept.write(get('/held'));
+    await until(4);
+    pipelined.destroy();
+    single.destroy();
+    await until(1);
+    release();
+    await until(0);
+    kept.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await active()).toBe(0);
+    expect(answers).toContain('HTTP/1.1 200');
   });
 
   it('passes promtool check metrics', async (context) => {

@@ -3,7 +3,6 @@
  * request-scoped JSON logs, Prometheus metrics, health endpoints, problem+json errors, an
  * exception reporter and graceful shutdown.
  */
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Type, type TObject } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -54,6 +53,7 @@ import { createGracefulShutdown } from '../lifecycle/graceful-shutdown.js';
 import { listenError } from '../lifecycle/startup-error.js';
 import { createLogger } from '../logging/create-logger.js';
 import { registerRequestHooks } from './request-hooks.js';
+import { randomRequestId } from './request-id.js';
 import { LazyChildLogger } from '../logging/lazy-child-logger.js';
 import { createMetrics, registerMetricsRoutes, type ServiceMetrics } from '../metrics/metrics-plugin.js';
 import { createLogReporter, type ExceptionReporter } from '../reporting/exception-reporter.js';
@@ -218,7 +218,7 @@ export async function createService<S extends TObject = TObject>(
     },
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomRequestId();
     },
   };
   const app = fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();

@@ -1,7 +1,9 @@
 /**
  * The per-request work of the chassis in one `onRequest` and one `onResponse` hook (callback
  * style: no promise per hook on the hot path): request id on the response, `Connection: close`
- * while draining, RED metrics, and one access-log line.
+ * while draining, RED metrics, and one access-log line. No `onRequestAbort` hook: Fastify adds a
+ * `close` listener and a closure to every request when one exists; the metrics settle requests
+ * whose connection went away with one listener per connection instead.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -41,10 +43,6 @@ export function registerRequestHooks(
         'request completed',
       );
     }
-    done();
-  });
-  app.addHook('onRequestAbort', (request, done) => {
-    metrics.requestAborted(request);
     done();
   });
 }
