@@ -2,13 +2,18 @@
  * Refresh tokens: opaque (256 bits), stored as SHA-256, linked to their parent within a family so
  * that a rotated token presented again is recognised as reuse (RFC 9700 §4.14.2).
  *
- * Rotation is one conditional UPDATE (`… WHERE token_hash = ? AND rotated_at IS NULL`) in a
- * transaction with the child's insert: of two concurrent rotations — on one instance or two
- * sharing a database — exactly one wins; the loser sees the winner's committed result.
+ * Rotation is a conditional UPDATE (`… WHERE token_hash = ? AND rotated_at IS NULL`) in a
+ * transaction with the child's insert, group-committed with the other rotations in flight: of two
+ * concurrent rotations — on one instance or two sharing a database — exactly one wins; the loser
+ * sees the winner's committed result.
  */
 import type { Kysely, Transaction } from 'kysely';
 import { ms, type TokenTables } from '../db/tables.js';
+import { batchedLookup } from '../lib/batched-lookup.js';
 import { randomToken, sha256 } from '../lib/random.js';
+import { createRotationBatcher, type NewRefreshToken, type Rotation } from './rotation-batch.js';
+
+export type { NewRefreshToken, Rotation } from './rotation-batch.js';
 
 export interface RefreshTokenState {
   tokenHash: string;
@@ -29,11 +34,30 @@ export interface RefreshTokenState {
   };
 }
 
-export async function findRefreshToken(
+const readers = new WeakMap<
+  Kysely<TokenTables>,
+  (tokenHash: string) => Promise<RefreshTokenState | undefined>
+>();
+
+/** The refresh token and its family; look-ups in one event-loop turn share one query. */
+export function findRefreshToken(
   db: Kysely<TokenTables>,
   token: string,
 ): Promise<RefreshTokenState | undefined> {
-  const row = await db
+  let reader = readers.get(db);
+  if (!reader) {
+    reader = batchedLookup((hashes) => findRefreshTokens(db, hashes));
+    readers.set(db, reader);
+  }
+  return reader(sha256(token));
+}
+
+/** By token hash; the hashes not found are absent from the map. */
+export async function findRefreshTokens(
+  db: Kysely<TokenTables>,
+  tokenHashes: readonly string[],
+): Promise<Map<string, RefreshTokenState>> {
+  const rows = await db
     .selectFrom('refresh_tokens as r')
     .innerJoin('token_families as f', 'f.id', 'r.family_id')
     .select([
@@ -52,9 +76,27 @@ export async function findRefreshToken(
       'f.absolute_expires_at',
       'f.revoked_at',
     ])
-    .where('r.token_hash', '=', sha256(token))
-    .executeTakeFirst();
-  if (!row) return undefined;
+    .where('r.token_hash', 'in', tokenHashes)
+    .execute();
+  return new Map(rows.map((row) => [row.token_hash, toState(row)]));
+}
+
+function toState(row: {
+  token_hash: string;
+  family_id: string;
+  scope: string;
+  expires_at: number | string;
+  rotated_at: number | string | null;
+  rotation_result: string | null;
+  client_id: string;
+  user_id: string | null;
+  session_id: string | null;
+  family_scope: string;
+  resource: string | null;
+  auth_time: number | null;
+  absolute_expires_at: number | string;
+  revoked_at: number | string | null;
+}): RefreshTokenState {
   return {
     tokenHash: row.token_hash,
     familyId: row.family_id,
@@ -73,14 +115,6 @@ export async function findRefreshToken(
       revokedAt: row.revoked_at === null ? null : ms(row.revoked_at),
     },
   };
-}
-
-export interface NewRefreshToken {
-  familyId: string;
-  parentHash: string | null;
-  scope: string;
-  /** min(now + idle lifetime, the family's absolute expiry). */
-  expiresAt: number;
 }
 
 export async function insertRefreshToken(
@@ -105,38 +139,21 @@ export async function insertRefreshToken(
   return token;
 }
 
-export interface Rotation {
-  parentHash: string;
-  child: NewRefreshToken;
-  childToken: string;
-  /** The sealed token response a concurrent retry within the grace window receives. */
-  sealedResult: string;
-  accessToken: { jti: string; expiresAt: number };
-}
+const batchers = new WeakMap<Kysely<TokenTables>, ReturnType<typeof createRotationBatcher>>();
 
-/** True when this call rotated the parent; false when someone else already had. */
-export async function rotateRefreshToken(
+/**
+ * True when this call rotated the parent; false when someone else already had. Group-committed
+ * with the other rotations in flight on this database (see rotation-batch.ts).
+ */
+export function rotateRefreshToken(
   db: Kysely<TokenTables>,
   rotation: Rotation,
   now: number,
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('refresh_tokens')
-      .set({ rotated_at: now, rotation_result: rotation.sealedResult })
-      .where('token_hash', '=', rotation.parentHash)
-      .where('rotated_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return false;
-    await insertRefreshToken(trx, rotation.child, now, rotation.childToken);
-    await trx
-      .insertInto('family_access_tokens')
-      .values({
-        jti: rotation.accessToken.jti,
-        family_id: rotation.child.familyId,
-        expires_at: rotation.accessToken.expiresAt,
-      })
-      .execute();
-    return true;
-  });
+  let batcher = batchers.get(db);
+  if (!batcher) {
+    batcher = createRotationBatcher(db);
+    batchers.set(db, batcher);
+  }
+  return batcher.rotate(rotation, now);
 }

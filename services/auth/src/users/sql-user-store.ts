@@ -1,12 +1,18 @@
 /** `UserStore` over the people side's tables (what the token endpoint and introspection read). */
+import { batchedLookup } from '../lib/batched-lookup.js';
 import type { AnyDb } from './tables.js';
-import { findUserById } from './user-record.js';
-import type { UserStore } from './user-store.js';
+import { findUsersById } from './user-record.js';
+import type { UserRecord, UserStore } from './user-store.js';
 
 export class SqlUserStore implements UserStore {
-  constructor(private readonly database: AnyDb) {}
+  // Look-ups in one event-loop turn (a burst of token requests) share one query per table.
+  readonly #find: (id: string) => Promise<UserRecord | undefined>;
+
+  constructor(database: AnyDb) {
+    this.#find = batchedLookup((ids) => findUsersById(database, ids));
+  }
 
   findById(id: string) {
-    return findUserById(this.database, id);
+    return this.#find(id);
   }
 }

@@ -40,3 +40,16 @@ export async function findUserById(database: AnyDb, id: string): Promise<UserRec
   if (!row) return undefined;
   return recordFromRow(row, (await rolesOf(database, [row.id])).get(row.id) ?? []);
 }
+
+/** By id; the ids not found are absent from the map. */
+export async function findUsersById(
+  database: AnyDb,
+  ids: readonly string[],
+): Promise<Map<string, UserRecord>> {
+  const rows = await db(database).selectFrom('users').selectAll().where('id', 'in', ids).execute();
+  const roles = await rolesOf(
+    database,
+    rows.map((row) => row.id),
+  );
+  return new Map(rows.map((row) => [row.id, recordFromRow(row, roles.get(row.id) ?? [])]));
+}
