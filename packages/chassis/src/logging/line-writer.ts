@@ -29,6 +29,8 @@ export function createInfoLineWriter<K extends string>(
   const stream = holder[pino.symbols.streamSym] as DestinationStream;
   let lastMs = 0;
   let lastTime = '';
+  let lastMsg = '';
+  let msgSuffix = '';
   return (fields, msg) => {
     if (!logger.isLevelEnabled('info')) return;
     const now = Date.now();
@@ -45,7 +47,11 @@ export function createInfoLineWriter<K extends string>(
       else if (typeof value === 'boolean') line += value ? 'true' : 'false';
       else line += 'null';
     }
-    line += `,"msg":${JSON.stringify(msg)}}\n`;
+    if (msg !== lastMsg) {
+      lastMsg = msg;
+      msgSuffix = `,"msg":${JSON.stringify(msg)}}\n`;
+    }
+    line += msgSuffix;
     stream.write(line);
   };
 }

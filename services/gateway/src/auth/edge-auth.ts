@@ -77,16 +77,21 @@ export function createEdgeAuth(options: EdgeAuthOptions) {
     }
   }
 
+  // One policy object per compiled route (a reload compiles new routes), not one per request.
+  const policies = new WeakMap<CompiledRoute, Parameters<typeof evaluatePolicy>[1]>();
+  const NO_PERMISSIONS = {};
+
   function authorize(route: CompiledRoute, principal: Principal): void {
-    const denial = evaluatePolicy(
-      principal,
-      {
+    let policy = policies.get(route);
+    if (!policy) {
+      policy = {
         kind: 'any',
         ...(route.spec.scopes ? { scopes: route.spec.scopes } : {}),
         ...(route.spec.roles ? { roles: route.spec.roles } : {}),
-      },
-      {},
-    );
+      };
+      policies.set(route, policy);
+    }
+    const denial = evaluatePolicy(principal, policy, NO_PERMISSIONS);
     if (!denial) return;
     options.onDenied?.(route, denial.code);
     if (denial.code === 'insufficient_scope')
