@@ -48,10 +48,11 @@ export function createLimiterFactory(options: {
             insuranceLimiter: memory,
           })
         : memory;
-      const policy = `"${quote(routeName)}";q=${spec.points};w=${spec.durationSec}`;
+      const name = `"${quote(routeName)}"`;
+      const policy = `${name};q=${spec.points};w=${spec.durationSec}`;
       const headers = (remaining: number, msBeforeNext: number): Record<string, string> => ({
         'ratelimit-policy': policy,
-        ratelimit: `"${quote(routeName)}";r=${Math.max(0, remaining)};t=${Math.ceil(msBeforeNext / 1000)}`,
+        ratelimit: `${name};r=${Math.max(0, remaining)};t=${Math.ceil(msBeforeNext / 1000)}`,
       });
       return {
         spec,
