@@ -12,6 +12,7 @@
  */
 export { openDatabase } from './database/open-database.js';
 export type { Database, OpenDatabaseOptions } from './database/open-database.js';
+export { createGroupCommit, type GroupCommit } from './database/group-commit.js';
 export { openSharedState } from './shared-state/open-shared-state.js';
 export type { OpenSharedStateOptions } from './shared-state/open-shared-state.js';
 export type { SharedState } from './shared-state/shared-state.js';

@@ -6,6 +6,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { createGroupCommit } from '@rampart/store';
 import type { FastifyBaseLogger } from 'fastify';
 import { redactDeep } from '../logging/redact.js';
 
@@ -78,12 +79,6 @@ const ACTION = /^[a-z][a-z0-9_.:-]{0,99}$/;
 /** Bounds one multi-row INSERT; the rest waits for the next. */
 const MAX_BATCH = 500;
 
-interface Pending {
-  row: Omit<OutboxRow, 'seq'>;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
 const pool = Buffer.alloc(10 * 256);
 let poolOffset = pool.length;
 
@@ -111,25 +106,13 @@ export function eventId(now = Date.now()): string {
  */
 export function createAuditLog(db: Kysely<unknown>, service: string): AuditLog {
   const outbox = db as unknown as Kysely<OutboxTables>;
-  let queue: Pending[] = [];
-  let writing = false;
-
-  async function flush(): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue.slice(0, MAX_BATCH);
-      queue = queue.slice(MAX_BATCH);
-      try {
-        await outbox
-          .insertInto('rampart_audit_outbox')
-          .values(batch.map((item) => item.row) as OutboxRow[])
-          .execute();
-        for (const item of batch) item.resolve();
-      } catch (error) {
-        for (const item of batch) item.reject(error);
-      }
-    }
-    writing = false;
-  }
+  const writer = createGroupCommit(async (rows: readonly Omit<OutboxRow, 'seq'>[]) => {
+    await outbox
+      .insertInto('rampart_audit_outbox')
+      .values(rows as OutboxRow[])
+      .execute();
+    return rows.map(() => undefined);
+  }, MAX_BATCH);
 
   return {
     record(event) {
@@ -155,14 +138,7 @@ export function createAuditLog(db: Kysely<unknown>, service: string): AuditLog {
         details: serializeDetails(event.details),
         shipped_at: null,
       };
-      return new Promise<void>((resolve, reject) => {
-        queue.push({ row, resolve, reject });
-        // Deferred to the end of this event-loop turn, so concurrent requests share one write.
-        if (!writing) {
-          writing = true;
-          setImmediate(() => void flush());
-        }
-      });
+      return writer.submit(row);
     },
     async pending(limit = 500) {
       const rows = await outbox

@@ -11,6 +11,7 @@
  * or on two instances sharing the database — exactly one wins (RFC 9700 §4.14.2).
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { createGroupCommit } from '@rampart/store';
 import type { TokenTables } from '../db/tables.js';
 import { sha256 } from '../lib/random.js';
 
@@ -34,8 +35,6 @@ export interface Rotation {
 interface Pending {
   rotation: Rotation;
   now: number;
-  resolve: (won: boolean) => void;
-  reject: (error: unknown) => void;
 }
 
 /** Bounds one batch's statements (bound parameters: SQLite ≤ 32766, PostgreSQL ≤ 65535). */
@@ -45,35 +44,11 @@ const MAX_BATCH = 200;
 export function createRotationBatcher(db: Kysely<TokenTables>): {
   rotate(rotation: Rotation, now: number): Promise<boolean>;
 } {
-  let queue: Pending[] = [];
-  let writing = false;
-
-  async function flush(): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue.slice(0, MAX_BATCH);
-      queue = queue.slice(MAX_BATCH);
-      try {
-        const won = await writeBatch(db, batch);
-        for (const item of batch) item.resolve(won.has(item));
-      } catch (error) {
-        for (const item of batch) item.reject(error);
-      }
-    }
-    writing = false;
-  }
-
-  return {
-    rotate(rotation, now) {
-      return new Promise<boolean>((resolve, reject) => {
-        queue.push({ rotation, now, resolve, reject });
-        // Deferred to the end of this event-loop turn, so concurrent requests share one commit.
-        if (!writing) {
-          writing = true;
-          setImmediate(() => void flush());
-        }
-      });
-    },
-  };
+  const writer = createGroupCommit(async (batch: readonly Pending[]) => {
+    const won = await writeBatch(db, batch);
+    return batch.map((item) => won.has(item));
+  }, MAX_BATCH);
+  return { rotate: (rotation, now) => writer.submit({ rotation, now }) };
 }
 
 /** One transaction for the batch; returns the items that rotated their parent. */
