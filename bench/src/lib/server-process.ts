@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -8,7 +8,7 @@ export interface ServerProcess {
   readonly url: string;
   /** The listening line as parsed: `benchListening` and whatever else the script put there. */
   readonly info: Readonly<Record<string, unknown>>;
-  /** Bytes the server wrote to stdout so far (its logs, kept in a temporary file until stop). */
+  /** Bytes the server wrote to stdout so far (its logs, kept in a temporary file until stop()). */
   stdoutBytes(): number;
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
@@ -41,7 +41,6 @@ export function startServerProcess(scriptPath: string, options: StartOptions = {
     closeSync(out);
     rmSync(dir, { recursive: true, force: true });
   };
-  let bytes = 0;
   let read = 0;
   let pending = '';
 
@@ -59,8 +58,7 @@ export function startServerProcess(scriptPath: string, options: StartOptions = {
     );
     let listening = false;
     child.once('exit', (code, signal) => {
-      if (listening) bytes = statSync(logFile).size;
-      else fail(`exited (${code ?? signal}) before listening`);
+      if (!listening) fail(`exited (${code ?? signal}) before listening`);
     });
     const chunk = Buffer.alloc(64 * 1024);
     const poll = setInterval(() => {
@@ -80,8 +78,7 @@ export function startServerProcess(scriptPath: string, options: StartOptions = {
         resolve({
           url: `http://127.0.0.1:${announced.port}`,
           info: announced.info,
-          stdoutBytes: () =>
-            child.exitCode === null && child.signalCode === null ? statSync(logFile).size : bytes,
+          stdoutBytes: () => fstatSync(out).size,
           stop: async (graceMs = 5000) => {
             if (child.exitCode === null && child.signalCode === null) {
               child.kill('SIGTERM');

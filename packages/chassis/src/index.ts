@@ -57,7 +57,11 @@ export { HEALTH_CONTENT_TYPE } from './health/health-routes.js';
 export { DURATION_BUCKETS, UNMATCHED_ROUTE, normalizeMethod } from './metrics/http-metrics.js';
 export { HotHistogram, type HistogramSeries } from './metrics/hot-path-metrics.js';
 export type { ServiceMetrics } from './metrics/metrics-plugin.js';
-export { openServiceSharedState, type ServiceSharedStateOptions } from './state/service-shared-state.js';
+export {
+  openServiceSharedState,
+  type ServiceSharedStateOptions,
+  type StatefulServiceOptions,
+} from './state/service-shared-state.js';
 export { createLogger, type CreateLoggerOptions } from './logging/create-logger.js';
 export { redactDeep, redactUrl, isSensitiveKey, REDACTED } from './logging/redact.js';
 export { createInfoLineWriter, type InfoLineWriter, type LineValue } from './logging/line-writer.js';

@@ -4,10 +4,13 @@
  * login, consent, UserInfo, logout and the admin API.
  */
 import formbody from '@fastify/formbody';
-import type { DestinationStream } from 'pino';
-import { createService, openServiceSharedState, type Service } from '@rampart/chassis';
+import {
+  createService,
+  openServiceSharedState,
+  type Service,
+  type StatefulServiceOptions,
+} from '@rampart/chassis';
 import type { Kysely } from 'kysely';
-import type { SharedState } from '@rampart/store';
 import { createAudit } from './audit.js';
 import { authConfigSchema } from './config.js';
 import { createContext, type AuthContext } from './context.js';
@@ -28,13 +31,7 @@ import { RevocationFeed } from './tokens/revocation-feed.js';
 
 export const AUTH_VERSION = '0.1.0';
 
-export interface BuildAuthOptions {
-  env?: Readonly<Record<string, string | undefined>>;
-  argv?: readonly string[];
-  logDestination?: DestinationStream;
-  /** Shared state to use instead of opening one from `redisUrl` (tests share one between instances). */
-  sharedState?: SharedState;
-}
+export type BuildAuthOptions = StatefulServiceOptions;
 
 export type AuthService = Service<typeof authConfigSchema> & { readonly authContext: AuthContext };
 

@@ -3,10 +3,13 @@
  * layered configuration per application and profile, validated writes, encrypted secrets,
  * long-poll change notification across instances.
  */
-import type { DestinationStream } from 'pino';
 import type { Kysely } from 'kysely';
-import { createService, openServiceSharedState, type Service } from '@rampart/chassis';
-import type { SharedState } from '@rampart/store';
+import {
+  createService,
+  openServiceSharedState,
+  type Service,
+  type StatefulServiceOptions,
+} from '@rampart/chassis';
 import { configServerSchema } from './config.js';
 import type { ConfigContext } from './context.js';
 import { ConfigCore } from './core/config-core.js';
@@ -24,13 +27,7 @@ import type { ConfigTables } from './store/tables.js';
 
 export const CONFIG_SERVER_VERSION = '0.1.0';
 
-export interface BuildConfigServerOptions {
-  env?: Readonly<Record<string, string | undefined>>;
-  argv?: readonly string[];
-  logDestination?: DestinationStream;
-  /** Shared state to use instead of opening one from `redisUrl` (tests). */
-  sharedState?: SharedState;
-}
+export type BuildConfigServerOptions = StatefulServiceOptions;
 
 export type ConfigServer = Service<typeof configServerSchema> & {
   readonly configCore: ConfigCore;

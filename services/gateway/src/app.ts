@@ -7,16 +7,15 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage } from 'node:http';
 import { Agent } from 'undici';
 import { Redis } from 'ioredis';
-import type { DestinationStream } from 'pino';
 import {
   createService,
   createTokenVerification,
   openServiceSharedState,
   loadTlsFiles,
   type Service,
+  type StatefulServiceOptions,
   type TokenVerification,
 } from '@rampart/chassis';
-import type { SharedState } from '@rampart/store';
 import { createEdgeAuth } from './auth/edge-auth.js';
 import { gatewayConfigSchema, GATEWAY_DEFAULT_PORT, type GatewayConfig } from './config.js';
 import { compilePeerTrust, type PeerTrust } from './headers/trusted-peers.js';
@@ -32,13 +31,7 @@ import { registerSessionRoutes, type BrowserSessions } from './session/index.js'
 export const GATEWAY_VERSION = '0.1.0';
 export const DEFAULT_ROUTES_FILE = fileURLToPath(new URL('../routes.default.yaml', import.meta.url));
 
-export interface BuildGatewayOptions {
-  env?: Readonly<Record<string, string | undefined>>;
-  argv?: readonly string[];
-  logDestination?: DestinationStream;
-  /** Sessions store to use instead of opening one from `redisUrl` (tests share one). */
-  sharedState?: SharedState;
-}
+export type BuildGatewayOptions = StatefulServiceOptions;
 
 export type GatewayService = Service<typeof gatewayConfigSchema> & {
   readonly routes: ActiveRoutes;

@@ -8,10 +8,10 @@ import { BatchedOutput } from './batched-output.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rampart-batched-'));
 
-function withFile(run: (output: BatchedOutput) => void, batchBytes = 1024): string {
+function withFile(run: (output: BatchedOutput) => void): string {
   const file = join(dir, `${Math.random()}.log`);
   const fd = openSync(file, 'w');
-  run(new BatchedOutput({ fd, batchBytes, intervalMs: 60_000 }));
+  run(new BatchedOutput({ fd, batchBytes: 1024, intervalMs: 60_000 }));
   closeSync(fd);
   return readFileSync(file, 'utf8');
 }

@@ -25,13 +25,37 @@ export interface HistogramSeries {
   observe(value: number): void;
 }
 
+/** One label combination's buckets, kept as they are observed (non-cumulative). */
+class Series implements HistogramSeries {
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+
+  constructor(
+    readonly labels: Labels,
+    private readonly bounds: readonly number[],
+  ) {
+    this.counts = new Float64Array(bounds.length);
+  }
+
+  observe(value: number): void {
+    // Export makes the buckets cumulative (le semantics).
+    const bounds = this.bounds;
+    let i = 0;
+    while (i < bounds.length && value > (bounds[i] as number)) i++;
+    if (i < bounds.length) this.counts[i] = (this.counts[i] as number) + 1;
+    this.sum += value;
+    this.count += 1;
+  }
+}
+
 export class HotHistogram {
   readonly name: string;
   readonly help: string;
   readonly type = 'histogram';
   readonly aggregator = 'sum';
   readonly #bounds: readonly number[];
-  readonly #series = new Map<string, { labels: Labels; counts: Float64Array; sum: number; count: number }>();
+  readonly #series = new Map<string, Series>();
 
   constructor(options: { name: string; help: string; buckets: readonly number[]; registers: Registry[] }) {
     this.name = options.name;
@@ -40,25 +64,14 @@ export class HotHistogram {
     for (const registry of options.registers) registry.registerMetric(this as never);
   }
 
-  /** The series for `key` (create it with `labels` on first use). */
+  /** The series for `key` (created with `labels` on first use; the same object every time). */
   series(key: string, labels: () => Labels): HistogramSeries {
     let series = this.#series.get(key);
     if (series === undefined) {
-      series = { labels: labels(), counts: new Float64Array(this.#bounds.length), sum: 0, count: 0 };
+      series = new Series(labels(), this.#bounds);
       this.#series.set(key, series);
     }
-    const s = series;
-    const bounds = this.#bounds;
-    return {
-      observe(value: number) {
-        // Buckets are stored non-cumulatively; export makes them cumulative (le semantics).
-        let i = 0;
-        while (i < bounds.length && value > (bounds[i] as number)) i++;
-        if (i < bounds.length) s.counts[i] = (s.counts[i] as number) + 1;
-        s.sum += value;
-        s.count += 1;
-      },
-    };
+    return series;
   }
 
   get(): Promise<Exported> {

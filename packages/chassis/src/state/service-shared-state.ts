@@ -5,6 +5,7 @@
  * check so an operator sees the dependency.
  */
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { openSharedState, type SharedState } from '@rampart/store';
 import type { HealthRegistry } from '../health/health-registry.js';
 
@@ -19,6 +20,18 @@ export interface ServiceSharedStateOptions {
   critical: boolean;
   /** Given instead of opening one (tests share one between instances); its owner closes it. */
   provided?: SharedState | undefined;
+}
+
+/**
+ * What `buildAuth()`, `buildConfigServer()` and `buildGateway()` take: the chassis' inputs (for
+ * tests and embedding) and shared state to use instead of opening one from `redisUrl` (tests share
+ * one between instances).
+ */
+export interface StatefulServiceOptions {
+  env?: Readonly<Record<string, string | undefined>>;
+  argv?: readonly string[];
+  logDestination?: DestinationStream;
+  sharedState?: SharedState;
 }
 
 type ServiceHost = FastifyInstance & { health: HealthRegistry; serviceName: string };

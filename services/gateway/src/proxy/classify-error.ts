@@ -1,5 +1,5 @@
 /**
- * What went wrong talking to an upstream, from the error reply-from/undici hand us. Connect
+ * What went wrong talking to an upstream, from the error undici hands us. Connect
  * failures are safe to retry (the request never reached the upstream); a reset or a timeout after
  * the request was sent is not.
  */
@@ -20,7 +20,6 @@ const CONNECT = new Set([
 const TIMEOUT = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
-  'FST_REPLY_FROM_GATEWAY_TIMEOUT',
 ]);
 const RESET = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED']);
 

@@ -55,7 +55,7 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
         ? `u:${principal.sub}`
         : limiter.spec.key === 'client' && principal
           ? `c:${principal.clientId}`
-          : `ip:${(request.gateway!.clientIp ??= request.ip)}`; // X-Forwarded-For only through trusted proxies
+          : `ip:${request.gateway!.clientIp}`; // X-Forwarded-For only through trusted proxies
     const decision = await limiter.consume(key);
     reply.headers(decision.headers);
     if (!decision.allowed) {
@@ -78,7 +78,7 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
       bodyTooLarge: false,
       bytesIn: 0,
       bytesOut: undefined,
-      clientIp: undefined,
+      clientIp: request.ip,
     };
     request.gateway = state;
     if (!normalized.ok) {
@@ -111,7 +111,7 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
     const headers = upstreamHeaders(request.headers, {
       requestId: request.id,
       traceparent: nextTraceparent(request.headers.traceparent),
-      clientIp: (state.clientIp ??= request.ip),
+      clientIp: state.clientIp,
       proto: request.protocol,
       host: request.headers.host,
       authorization: state.authorization,

@@ -18,8 +18,8 @@ export interface GatewayRequestState {
   bytesIn: number;
   /** The proxied response's length, when the upstream declared one. */
   bytesOut: number | undefined;
-  /** `request.ip` (resolved through the trusted proxies once: Fastify recomputes it on every read). */
-  clientIp: string | undefined;
+  /** `request.ip`, resolved through the trusted proxies once (Fastify recomputes it on every read). */
+  clientIp: string;
 }
 
 declare module 'fastify' {

@@ -119,9 +119,22 @@ describe('forwarding bodies and headers', () => {
     expect(await res.json()).toEqual({ url: '/base/based/x?y=1' });
   });
 
-  it('answers HEAD with the headers and no body', async () => {
-    const res = await fetch(`${gw.url}/s/thing`, { method: 'HEAD' });
-    expect(res.status).toBe(200);
-    expect(await res.text()).toBe('');
+  it('answers HEAD with the headers and no body: the next response on the connection is intact', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        http
+          .request(`${gw.url}/s/thing`, { method, agent }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          })
+          .on('error', reject)
+          .end();
+      });
+    expect(await send('HEAD')).toEqual({ status: 200, body: '' });
+    // Had the gateway written a body after the HEAD's headers, this response would be garbled.
+    expect(await send('GET')).toEqual({ status: 200, body: JSON.stringify({ url: '/s/thing' }) });
+    agent.destroy();
   });
 });
