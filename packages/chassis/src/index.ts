@@ -2,6 +2,8 @@
  * `@rampart/chassis`: what every Rampart service is built on — configuration, logs, metrics,
  * health, errors and graceful shutdown in one call.
  */
+// First: keeps Node's nextTick fast for the life of the process (see the module).
+import './runtime/pin-tick-object.js';
 import './service/fastify-augmentation.js';
 import './audit/request-audit.js';
 import './service/wire-security.js';
