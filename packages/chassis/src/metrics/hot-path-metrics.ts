@@ -56,6 +56,7 @@ export class HotHistogram {
   readonly aggregator = 'sum';
   readonly #bounds: readonly number[];
   readonly #series = new Map<string, Series>();
+  readonly #nested = new Map<string, Map<string, Map<string | number, Series>>>();
 
   constructor(options: { name: string; help: string; buckets: readonly number[]; registers: Registry[] }) {
     this.name = options.name;
@@ -70,6 +71,29 @@ export class HotHistogram {
     if (series === undefined) {
       series = new Series(labels(), this.#bounds);
       this.#series.set(key, series);
+    }
+    return series;
+  }
+
+  /**
+   * The series for three label values that callers reuse (a route name, a method, a status
+   * number), found through nested maps: no key string is built and hashed per request. `labels`
+   * (called once per new combination) should be one function, not a closure per call.
+   */
+  seriesOf<A extends string, B extends string, C extends string | number>(
+    a: A,
+    b: B,
+    c: C,
+    labels: (a: A, b: B, c: C) => Labels,
+  ): HistogramSeries {
+    let byB = this.#nested.get(a);
+    if (byB === undefined) this.#nested.set(a, (byB = new Map()));
+    let byC = byB.get(b);
+    if (byC === undefined) byB.set(b, (byC = new Map()));
+    let series = byC.get(c);
+    if (series === undefined) {
+      series = this.series(`${a}\0${b}\0${c}`, () => labels(a, b, c)) as Series;
+      byC.set(c, series);
     }
     return series;
   }
@@ -101,6 +125,7 @@ export class HotHistogram {
 
   reset(): void {
     this.#series.clear();
+    this.#nested.clear();
   }
 }
 

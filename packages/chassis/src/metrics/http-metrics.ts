@@ -6,7 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import { HotGauge, HotHistogram, type HistogramSeries } from './hot-path-metrics.js';
+import { HotGauge, HotHistogram } from './hot-path-metrics.js';
 
 // The bucket boundaries the OpenTelemetry HTTP semantic conventions advise for this histogram.
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -64,10 +64,9 @@ export function createHttpMetrics(registry: Registry): HttpMetrics {
     help: 'Number of active HTTP server requests.',
     registers: [registry],
   });
-  // Series found through nested maps keyed by strings Fastify and Node reuse (the method, the
-  // route template) and the status number: no key built and hashed per request.
+  // Series found by the strings Fastify and Node reuse (the method, the route template) and the
+  // status number: no key built and hashed per request.
   const activeByMethod = new Map<string, ActiveSeries>();
-  const durations = new Map<string, Map<string, Map<number, HistogramSeries>>>();
 
   function activeSeries(rawMethod: string): ActiveSeries {
     let series = activeByMethod.get(rawMethod);
@@ -79,23 +78,11 @@ export function createHttpMetrics(registry: Registry): HttpMetrics {
     return series;
   }
 
-  function durationSeries(route: string, rawMethod: string, status: number): HistogramSeries {
-    let byMethod = durations.get(route);
-    if (byMethod === undefined) durations.set(route, (byMethod = new Map()));
-    let byStatus = byMethod.get(rawMethod);
-    if (byStatus === undefined) byMethod.set(rawMethod, (byStatus = new Map()));
-    let series = byStatus.get(status);
-    if (series === undefined) {
-      const method = normalizeMethod(rawMethod);
-      series = duration.series(`${method} ${status} ${route}`, () => ({
-        http_request_method: method,
-        http_route: route,
-        http_response_status_code: String(status),
-      }));
-      byStatus.set(status, series);
-    }
-    return series;
-  }
+  const durationLabels = (route: string, method: string, status: number) => ({
+    http_request_method: method,
+    http_route: route,
+    http_response_status_code: String(status),
+  });
 
   // The connection closed (or the stream did): whatever it still carries was aborted.
   function settleAll(this: Holder): void {
@@ -129,7 +116,9 @@ export function createHttpMetrics(registry: Registry): HttpMetrics {
         }
       }
       const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
-      durationSeries(route, request.method, reply.statusCode).observe(reply.elapsedTime / 1000);
+      duration
+        .seriesOf(route, normalizeMethod(request.method), reply.statusCode, durationLabels)
+        .observe(reply.elapsedTime / 1000);
     },
   };
 }

@@ -32,11 +32,16 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     buckets: DURATION_BUCKETS,
     registers,
   });
+  const requestLabels = (route: string, method: string, status: number) => ({
+    route,
+    method,
+    status: String(status),
+  });
+  const upstreamLabels = (route: string, upstream: string, outcome: string) => ({ route, upstream, outcome });
   return {
-    requests: (route, method, status) =>
-      requests.series(`${route}\0${method}\0${status}`, () => ({ route, method, status: String(status) })),
+    requests: (route, method, status) => requests.seriesOf(route, method, status, requestLabels),
     upstreamDuration: (route, upstream, outcome) =>
-      upstreamDuration.series(`${route}\0${upstream}\0${outcome}`, () => ({ route, upstream, outcome })),
+      upstreamDuration.seriesOf(route, upstream, outcome, upstreamLabels),
     upstreamHealth: new Gauge({
       name: 'rampart_gateway_upstream_healthy',
       help: '1 when the upstream is taking traffic (not ejected, health check passing)',

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { gatewayError } from '../errors.js';
-import type { EdgeAuth } from '../auth/edge-auth.js';
+import type { EdgeAuth, EdgeIdentity } from '../auth/edge-auth.js';
 import { nextTraceparent } from '../headers/traceparent.js';
 import { upstreamHeaders } from '../headers/upstream-headers.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
@@ -46,9 +46,14 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
     done(null, limited);
   });
 
-  const rateLimit = async (request: FastifyRequest, reply: FastifyReply, route: CompiledRoute) => {
+  // Undefined when the route has no limit: no promise for it.
+  const rateLimit = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    route: CompiledRoute,
+  ): Promise<void> | undefined => {
     const limiter = route.limiter;
-    if (!limiter) return;
+    if (!limiter) return undefined;
     const principal = request.gateway?.principal;
     const key =
       limiter.spec.key === 'user' && principal
@@ -56,15 +61,36 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
         : limiter.spec.key === 'client' && principal
           ? `c:${principal.clientId}`
           : `ip:${request.gateway!.clientIp}`; // X-Forwarded-For only through trusted proxies
-    const decision = await limiter.consume(key);
-    reply.headers(decision.headers);
-    if (!decision.allowed) {
-      metrics.rateLimited.inc({ route: route.name, key: limiter.spec.key });
-      throw gatewayError('GW_ERR_RATE_LIMITED', { headers: decision.headers });
-    }
+    return limiter.consume(key).then((decision) => {
+      reply.headers(decision.headers);
+      if (!decision.allowed) {
+        metrics.rateLimited.inc({ route: route.name, key: limiter.spec.key });
+        throw gatewayError('GW_ERR_RATE_LIMITED', { headers: decision.headers });
+      }
+    });
   };
 
-  app.addHook('onRequest', async (request, reply) => {
+  const identify = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    route: CompiledRoute,
+    limitAfter: boolean,
+  ): Promise<void> | undefined => {
+    const settle = (identity: EdgeIdentity) => {
+      const state = request.gateway!;
+      state.principal = identity.principal;
+      state.authorization = identity.authorization;
+      return limitAfter ? rateLimit(request, reply, route) : undefined;
+    };
+    const identity = auth.authenticate(request, route);
+    return identity instanceof Promise ? identity.then(settle) : settle(identity);
+  };
+
+  /**
+   * The gateway's steps for one request. Synchronous as far as they can be (a cached token, no
+   * limit): a promise only for what has to wait. Throws (or rejects) with the refusal.
+   */
+  const admit = (request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined => {
     const normalized = normalizePath(request.raw.url ?? '');
     const state: GatewayRequestState = {
       path: normalized.ok ? normalized.path : '',
@@ -88,7 +114,7 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
     const route = routes.table.match(normalized.path);
     if (!route) throw gatewayError('GW_ERR_NO_ROUTE');
     state.route = route;
-    if (applyCors(route.spec.cors, request, reply)) return reply;
+    if (applyCors(route.spec.cors, request, reply)) return undefined; // a preflight, answered
     if (route.methods && !route.methods.has(request.method)) {
       reply.header('allow', [...route.methods].join(', '));
       throw gatewayError('GW_ERR_METHOD_NOT_ALLOWED');
@@ -98,12 +124,27 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
       throw gatewayError('GW_ERR_BODY_TOO_LARGE', {
         detail: `the body exceeds ${route.spec.bodyLimit} bytes`,
       });
+    // Limits keyed by IP (and every limit of an unauthenticated route) apply before
+    // authentication, so failed logins count too; the others need the principal.
     const byIp = route.limiter?.spec.key === 'ip' || route.spec.auth === 'none';
-    if (byIp) await rateLimit(request, reply, route);
-    const identity = await auth.authenticate(request, route);
-    state.principal = identity.principal;
-    state.authorization = identity.authorization;
-    if (!byIp) await rateLimit(request, reply, route);
+    if (!byIp) return identify(request, reply, route, true);
+    const limited = rateLimit(request, reply, route);
+    return limited
+      ? limited.then(() => identify(request, reply, route, false))
+      : identify(request, reply, route, false);
+  };
+
+  // Callback style: a request that needs no waiting goes on without a promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    let pending: Promise<void> | undefined;
+    try {
+      pending = admit(request, reply);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (pending === undefined) done();
+    else pending.then(() => done(), done);
   });
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -125,6 +125,26 @@ describe('edge authentication (RFC 6750)', () => {
     expect((await get('/admin/x', { authorization: `Bearer ${adminToken}` })).status).toBe(200);
   });
 
+  it('checks a token verified before (the cached fast path) exactly as the first time', async () => {
+    const token = await issuer.sign({ roles: ['customer'] });
+    for (let i = 0; i < 3; i++) {
+      const ok = await get('/api/orders/1', { authorization: `Bearer ${token}` });
+      expect(ok.status).toBe(200);
+      expect((ok.json.headers as Record<string, string>).authorization).toBe(`Bearer ${token}`);
+      // Cached, still without the role the admin route requires.
+      expect((await get('/admin/x', { authorization: `Bearer ${token}` })).status).toBe(403);
+    }
+    // Other spellings RFC 6750 §2.1 allows take the full parse; upstream gets the canonical form.
+    for (const header of [`bearer ${token}`, `Bearer   ${token}  `]) {
+      const res = await get('/api/orders/1', { authorization: header });
+      expect(res.status).toBe(200);
+      expect((res.json.headers as Record<string, string>).authorization).toBe(`Bearer ${token}`);
+    }
+    // A cached token with something appended is a different token: refused.
+    const tampered = await get('/api/orders/1', { authorization: `Bearer ${token} x` });
+    expect(tampered.status).toBe(401);
+  });
+
   it('refuses a token revoked on the feed only when the feed is on (none configured here: passes)', async () => {
     expect(gw.app.edgeSecurity.denyList).toBeUndefined();
   });
