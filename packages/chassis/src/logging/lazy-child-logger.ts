@@ -7,20 +7,25 @@ import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
 
 type Method = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
+/** How the real child is made: pino's own `child`, called on the parent. */
+export type ChildFactory = (this: Logger, bindings: Bindings, options?: ChildLoggerOptions) => Logger;
+
 export class LazyChildLogger {
   readonly #parent: Logger;
   readonly #bindings: Bindings;
   readonly #options: ChildLoggerOptions | undefined;
+  readonly #makeChild: ChildFactory;
   #child: Logger | undefined;
 
-  constructor(parent: Logger, bindings: Bindings, options?: ChildLoggerOptions) {
+  constructor(parent: Logger, bindings: Bindings, options?: ChildLoggerOptions, makeChild?: ChildFactory) {
     this.#parent = parent;
     this.#bindings = bindings;
     this.#options = options;
+    this.#makeChild = makeChild ?? parent.child;
   }
 
   get #real(): Logger {
-    return (this.#child ??= this.#parent.child(this.#bindings, this.#options));
+    return (this.#child ??= this.#makeChild.call(this.#parent, this.#bindings, this.#options));
   }
 
   get level(): string {

@@ -16,7 +16,7 @@ import fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
-import type { DestinationStream, Logger } from 'pino';
+import type { Bindings, ChildLoggerOptions, DestinationStream, Logger } from 'pino';
 import type { LogLevelName } from '../config/base-schema.js';
 import {
   loadConfig,
@@ -54,7 +54,7 @@ import { listenError } from '../lifecycle/startup-error.js';
 import { createLogger } from '../logging/create-logger.js';
 import { registerRequestHooks } from './request-hooks.js';
 import { randomRequestId } from './request-id.js';
-import { LazyChildLogger } from '../logging/lazy-child-logger.js';
+import { LazyChildLogger, type ChildFactory } from '../logging/lazy-child-logger.js';
 import { createMetrics, registerMetricsRoutes, type ServiceMetrics } from '../metrics/metrics-plugin.js';
 import { createLogReporter, type ExceptionReporter } from '../reporting/exception-reporter.js';
 
@@ -204,24 +204,13 @@ export async function createService<S extends TObject = TObject>(
     requestIdHeader: false,
     // request.ip is the client's address only through proxies named here (the gateway).
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
-    // Routes registered with an explicit quieter level (health, metrics) keep it; every other
-    // route follows the instance level, so setLogLevel() applies to requests at once.
-    childLoggerFactory: (parent, bindings, childOptions) => {
-      const routeLevel = childOptions.level;
-      const pinoParent = parent as unknown as Logger;
-      if (routeLevel === undefined || routeLevel === initialLevel) {
-        return new LazyChildLogger(pinoParent, bindings);
-      }
-      const values = pinoParent.levels.values;
-      const quieter = (values[routeLevel] ?? 0) > (values[parent.level] ?? 0) ? routeLevel : parent.level;
-      return new LazyChildLogger(pinoParent, bindings, { level: quieter });
-    },
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomRequestId();
     },
   };
   const app = fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
+  installLazyRequestLoggers(app.log as unknown as Logger, initialLevel);
 
   const health = new HealthRegistry(options.name, version);
   const metrics = createMetrics(options.name, version);
@@ -328,6 +317,33 @@ export async function createService<S extends TObject = TObject>(
   app.decorate('remoteConfig', remoteConfig);
 
   return app as unknown as Service<S>;
+}
+
+/**
+ * Request loggers are `LazyChildLogger`s: no pino child until a line is written. Fastify makes
+ * each request's logger with `child()` of its root logger, so that method is replaced on the root
+ * (its own children inherit it). Not through Fastify's `childLoggerFactory` option: Fastify
+ * re-validates the logger a custom factory returns on every request.
+ *
+ * Routes registered with an explicit quieter level (health, metrics) keep it; every other route
+ * follows the instance level, so `setLogLevel()` applies to requests at once.
+ */
+function installLazyRequestLoggers(root: Logger, initialLevel: string): void {
+  const pinoChild = root.child as unknown as ChildFactory;
+  root.child = function lazyChild(this: Logger, bindings: Bindings, childOptions?: ChildLoggerOptions) {
+    const routeLevel = childOptions?.level;
+    if (routeLevel === undefined || routeLevel === initialLevel) {
+      return new LazyChildLogger(this, bindings, undefined, pinoChild) as unknown as Logger;
+    }
+    const values = this.levels.values;
+    const quieter = (values[routeLevel] ?? 0) > (values[this.level] ?? 0) ? routeLevel : this.level;
+    return new LazyChildLogger(
+      this,
+      bindings,
+      { ...childOptions, level: quieter },
+      pinoChild,
+    ) as unknown as Logger;
+  } as unknown as Logger['child'];
 }
 
 /** The feature keys `composeServiceSchema` adds (not part of the service's own static type). */
