@@ -54,25 +54,26 @@ export function createLimiterFactory(options: {
         'ratelimit-policy': policy,
         ratelimit: `${name};r=${Math.max(0, remaining)};t=${Math.ceil(msBeforeNext / 1000)}`,
       });
+      const allowed = (res: RateLimiterRes): LimitDecision => ({
+        allowed: true,
+        headers: headers(res.remainingPoints, res.msBeforeNext),
+      });
+      const refused = (rejection: unknown): LimitDecision => {
+        if (rejection instanceof RateLimiterRes) {
+          const retryAfter = String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+          return {
+            allowed: false,
+            headers: { ...headers(0, rejection.msBeforeNext), 'retry-after': retryAfter },
+          };
+        }
+        // Store failure with no insurance left: count it, let the request through.
+        options.onStoreError?.(rejection);
+        return { allowed: true, headers: {} };
+      };
       return {
         spec,
-        async consume(key) {
-          try {
-            const res = await limiter.consume(key, 1);
-            return { allowed: true, headers: headers(res.remainingPoints, res.msBeforeNext) };
-          } catch (rejection) {
-            if (rejection instanceof RateLimiterRes) {
-              const retryAfter = String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
-              return {
-                allowed: false,
-                headers: { ...headers(0, rejection.msBeforeNext), 'retry-after': retryAfter },
-              };
-            }
-            // Store failure with no insurance left: count it, let the request through.
-            options.onStoreError?.(rejection);
-            return { allowed: true, headers: {} };
-          }
-        },
+        // One promise step per request (this runs on every limited request).
+        consume: (key) => limiter.consume(key, 1).then(allowed, refused),
       };
     },
   };
