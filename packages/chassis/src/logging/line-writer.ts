@@ -2,8 +2,9 @@
  * A writer for one hot, fixed-shape `info` line per request (an access log): the same JSON line
  * pino would write through `logger` — `level`, `time`, the logger's bindings, the fields, `msg` —
  * to the same destination, built directly. Pino's generic path (per-key serialisation, the
- * redaction walk, a fresh ISO timestamp) cost the gateway about 8 µs per request; this costs
- * under 1. Only for flat fields the caller controls: strings are JSON-escaped (control
+ * redaction walk, a fresh ISO timestamp) costs more than twice as much for the gateway's access
+ * line (4.5 µs against 1.8 µs, written to a file, on the development machine). Only for flat
+ * fields the caller controls: strings are JSON-escaped (control
  * characters cannot forge lines), non-finite numbers become null, and nothing is redacted — never
  * pass a value that could hold a secret.
  */
