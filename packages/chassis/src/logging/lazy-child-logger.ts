@@ -21,6 +21,7 @@ export class LazyChildLogger {
     this.#parent = parent;
     this.#bindings = bindings;
     this.#options = options;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the parent as `this`
     this.#makeChild = makeChild ?? parent.child;
   }
 

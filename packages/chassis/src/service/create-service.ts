@@ -329,6 +329,7 @@ export async function createService<S extends TObject = TObject>(
  * follows the instance level, so `setLogLevel()` applies to requests at once.
  */
 function installLazyRequestLoggers(root: Logger, initialLevel: string): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with a logger as `this`
   const pinoChild = root.child as unknown as ChildFactory;
   root.child = function lazyChild(this: Logger, bindings: Bindings, childOptions?: ChildLoggerOptions) {
     const routeLevel = childOptions?.level;
