@@ -12,7 +12,7 @@ const m = (rps: number): Measurement => ({
 });
 
 describe('interleave', () => {
-  it('runs the candidates in turn, round after round, and takes each one’s medians', async () => {
+  it('runs every candidate once per round, each round starting one later, and takes the medians', async () => {
     const order: string[] = [];
     const series: Record<string, Measurement[]> = {
       a: [m(100), m(120), m(110)],
@@ -24,7 +24,7 @@ describe('interleave', () => {
       run: async (round: number) => (order.push(`${label}${round}`), series[label]!.shift()!),
     });
     const result = await interleave([candidate('a'), candidate('b'), candidate('c')], 3);
-    expect(order).toEqual(['a0', 'b0', 'c0', 'a1', 'b1', 'c1', 'a2', 'b2', 'c2']);
+    expect(order).toEqual(['a0', 'b0', 'c0', 'b1', 'c1', 'a1', 'c2', 'a2', 'b2']);
     expect([...result.medians.keys()]).toEqual(['a', 'b', 'c']);
     expect(result.medians.get('a')?.rps).toBe(110);
     expect(result.medians.get('b')?.p99).toBe(0.09);

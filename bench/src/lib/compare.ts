@@ -14,8 +14,11 @@ export interface Interleaved {
 }
 
 /**
- * Runs a, b, c, a, b, c, … (`rounds` of each), interleaved so that drift on the machine
+ * Runs every candidate once per round, `rounds` rounds, interleaved so that drift on the machine
  * (thermal throttling, a noisy neighbour) lands on every candidate alike, and takes the medians.
+ * Each round starts one candidate later (a b c, b c a, c a b, …): on a small machine where a run
+ * is placed within its round measurably matters (what ran just before it, the host's rhythm),
+ * no candidate always gets the same place.
  */
 export async function interleave(
   candidates: readonly { readonly label: string; run(round: number): Promise<Measurement> }[],
@@ -23,8 +26,10 @@ export async function interleave(
 ): Promise<Interleaved> {
   const runs: Run[] = [];
   for (let round = 0; round < rounds; round += 1) {
-    for (const candidate of candidates)
+    for (let i = 0; i < candidates.length; i += 1) {
+      const candidate = candidates[(round + i) % candidates.length]!;
       runs.push({ label: candidate.label, round, result: await candidate.run(round) });
+    }
   }
   const medians = new Map(
     candidates.map((c) => [

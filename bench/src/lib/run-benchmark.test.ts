@@ -41,7 +41,7 @@ describe('runBenchmark', () => {
       connections: 2,
       log: () => undefined,
     });
-    expect(result.runs.map((r) => `${r.label}${r.round}`)).toEqual(['one0', 'two0', 'one1', 'two1']);
+    expect(result.runs.map((r) => `${r.label}${r.round}`)).toEqual(['one0', 'two0', 'two1', 'one1']);
     expect(seen).toEqual(['hi', 'hi']); // built before each run
     expect(result.candidates.map((c) => c.label)).toEqual(['one', 'two']);
     expect(result.candidates.every((c) => c.rps > 0 && c.errors + c.non2xx === 0)).toBe(true);
