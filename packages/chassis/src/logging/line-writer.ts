@@ -4,9 +4,9 @@
  * to the same destination, built directly. Pino's generic path (per-key serialisation, the
  * redaction walk, a fresh ISO timestamp) costs more than twice as much for the gateway's access
  * line (4.5 µs against 1.8 µs, written to a file, on the development machine). Only for flat
- * fields the caller controls: strings are JSON-escaped (control
- * characters cannot forge lines), non-finite numbers become null, and nothing is redacted — never
- * pass a value that could hold a secret.
+ * fields the caller controls: strings are JSON-escaped (control characters cannot forge lines),
+ * non-finite numbers become null, and nothing is redacted — never pass a value that could hold a
+ * secret.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 

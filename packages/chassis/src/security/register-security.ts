@@ -23,7 +23,7 @@ import {
 import type { Principal } from './principal.js';
 import { TokenError } from './token-error.js';
 import type { TokenVerifier } from './verify-token.js';
-import { bearerChallenge } from './www-authenticate.js';
+import { bearerChallenge, bearerToken } from './www-authenticate.js';
 
 export interface SecurityOptions {
   verifier: TokenVerifier;
@@ -60,16 +60,14 @@ declare module 'fastify' {
   }
 }
 
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i; // RFC 6750 §2.1 b64token
-
 type Credentials = { kind: 'none' } | { kind: 'malformed' } | { kind: 'bearer'; token: string };
 
 function credentialsOf(request: FastifyRequest): Credentials {
   const header = request.headers.authorization;
   if (header === undefined || header === '') return { kind: 'none' };
   if (!/^bearer(\s|$)/i.test(header)) return { kind: 'none' }; // another scheme is not a bearer credential
-  const match = BEARER.exec(header);
-  return match?.[1] ? { kind: 'bearer', token: match[1] } : { kind: 'malformed' };
+  const token = bearerToken(header);
+  return token ? { kind: 'bearer', token } : { kind: 'malformed' };
 }
 
 function denialOf(error: unknown): Denial {

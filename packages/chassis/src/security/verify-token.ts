@@ -122,6 +122,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     onKeysRemoved: (kids) => cache.evictKids(kids),
   });
 
+  const lookup = (hash: string) => cache.get(hash, Math.floor(Date.now() / 1000));
+
   function refuseRevoked(principal: Principal): Principal {
     if (options.isRevoked?.(principal)) throw invalidToken('revoked', 'token has been revoked');
     return principal;
@@ -156,16 +158,17 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     },
     clearCache: () => cache.clear(),
     cached(token) {
-      if (typeof token !== 'string' || token.length > maxLength) return undefined;
+      // Nothing cached (cold, or the cache is off): no hash to compute before `verify` does.
+      if (cache.size === 0 || typeof token !== 'string' || token.length > maxLength) return undefined;
       // Only fully verified tokens are cached, so a hit needs no syntax check of its own.
-      const principal = cache.get(tokenHash(token), Math.floor(Date.now() / 1000));
+      const principal = lookup(tokenHash(token));
       return principal && refuseRevoked(principal);
     },
     async verify(token) {
       if (typeof token !== 'string' || token.length > maxLength)
         throw invalidToken('too_large', `token longer than ${maxLength} characters`);
       const hash = tokenHash(token);
-      const cached = cache.get(hash, Math.floor(Date.now() / 1000));
+      const cached = lookup(hash);
       if (cached) return refuseRevoked(cached);
       if (!COMPACT_JWS.test(token)) throw invalidToken('malformed', 'not a compact JWS');
       return refuseRevoked(await verifyUncached(token, hash));

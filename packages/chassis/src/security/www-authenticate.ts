@@ -1,4 +1,13 @@
-/** RFC 6750 §3: the `WWW-Authenticate: Bearer …` challenge. */
+/** RFC 6750: the `Authorization: Bearer …` credentials and the `WWW-Authenticate` challenge. */
+
+// RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token (the scheme is case-insensitive).
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** The token of well-formed `Bearer` credentials, else undefined. */
+export function bearerToken(header: string): string | undefined {
+  return BEARER.exec(header)?.[1];
+}
+
 function quoted(value: string): string {
   return `"${value.replace(/["\\]/g, '')}"`;
 }

@@ -7,6 +7,7 @@
 import type { FastifyRequest } from 'fastify';
 import {
   bearerChallenge,
+  bearerToken,
   evaluatePolicy,
   TokenError,
   type Principal,
@@ -40,8 +41,6 @@ export interface EdgeAuthOptions {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 const NO_AUTH: EdgeIdentity = Object.freeze({ principal: undefined, authorization: undefined, via: 'none' });
-// RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 export function createEdgeAuth(options: EdgeAuthOptions) {
   const { verifier, sessions, realm } = options;
@@ -124,9 +123,9 @@ export function createEdgeAuth(options: EdgeAuthOptions) {
     let token: string | undefined;
     let via: EdgeIdentity['via'] = 'anonymous';
     if (header !== undefined) {
-      const match = BEARER.exec(header);
-      if (!match) throw unauthorized(route, 'malformed_header', 'invalid_request', 'expected a Bearer token');
-      token = match[1];
+      token = bearerToken(header);
+      if (token === undefined)
+        throw unauthorized(route, 'malformed_header', 'invalid_request', 'expected a Bearer token');
       via = 'bearer';
     } else if (sessions?.hasSession(request)) {
       token = await sessions.accessToken(request);
