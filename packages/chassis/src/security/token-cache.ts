@@ -1,7 +1,8 @@
 /**
- * Verified tokens, keyed by SHA-256 of the token, kept until the token's `exp` — never longer —
- * in a bounded, approximately least-recently-used map. The raw token is never a key, so a heap
- * dump of the map keys reveals nothing.
+ * Verified tokens, keyed by SHA-256 of the token (a fixed-size key, whatever the token's length),
+ * kept until the token's `exp` — never longer — in a bounded, approximately least-recently-used
+ * map. The verifier remembers each connection's last token with its key, so a keep-alive client
+ * repeating its token is not hashed again.
  */
 import { hash } from 'node:crypto';
 import type { Principal } from './principal.js';

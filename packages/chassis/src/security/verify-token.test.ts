@@ -113,6 +113,37 @@ describe('createTokenVerifier', () => {
     expect(await reason(verifier.verify(short))).toBe('invalid_token/expired');
   });
 
+  it('cached(): verified tokens only, each its own principal on a connection that switches tokens', async () => {
+    const fake = await issuer();
+    const revoked = new Set<string>();
+    const verifier = createTokenVerifier({
+      issuer: fake.issuer,
+      audience: 'orders',
+      isRevoked: (principal) => revoked.has(principal.tokenId),
+    });
+    const alice = await fake.sign();
+    const bob = await fake.sign({ sub: 'bob' });
+    const connection = {};
+    expect(verifier.cached(alice, connection)).toBeUndefined(); // never verified
+    await verifier.verify(alice);
+    expect(verifier.cached(alice, connection)?.sub).toBe('alice');
+    // The connection's remembered token is alice's: bob's, not verified yet, must not match it.
+    expect(verifier.cached(bob, connection)).toBeUndefined();
+    await verifier.verify(bob);
+    expect(verifier.cached(bob, connection)?.sub).toBe('bob');
+    expect(verifier.cached(alice, connection)?.sub).toBe('alice');
+    // The same token in a fresh string (as every request's header is), and a tampered one.
+    expect(verifier.cached([...alice].join(''), connection)?.sub).toBe('alice');
+    expect(verifier.cached(`${alice}x`, connection)).toBeUndefined();
+    expect(verifier.cached(alice.slice(0, -1), connection)).toBeUndefined();
+    // Revocation and a cleared cache apply to a remembered token as to any other.
+    revoked.add((await verifier.verify(alice)).tokenId);
+    expect(() => verifier.cached(alice, connection)).toThrow(TokenError);
+    verifier.clearCache();
+    expect(verifier.cached(bob, connection)).toBeUndefined();
+    expect(verifier.cached(bob)).toBeUndefined();
+  });
+
   it('drops cached verifications of a key the issuer stopped publishing', async () => {
     const fake = await issuer();
     const verifier = createTokenVerifier({ issuer: fake.issuer, audience: 'orders', cooldownMs: 0 });

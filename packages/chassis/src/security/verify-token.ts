@@ -47,8 +47,12 @@ export interface TokenVerifier {
    * The principal of a token this verifier has already verified and cached, synchronously: no
    * promise on the hot path. Undefined when the token is not cached (call `verify`); throws a
    * `TokenError` when the cached token has since been revoked.
+   *
+   * `connection` (the request's socket) lets the verifier remember the last token seen on that
+   * connection with its cache key: a keep-alive client repeating its token then costs a string
+   * comparison instead of a SHA-256.
    */
-  cached(token: string): Principal | undefined;
+  cached(token: string, connection?: object): Principal | undefined;
   readonly issuer: string;
   readonly audience: string;
   /** JWKS/discovery fetch attempts so far (for tests and metrics). */
@@ -124,6 +128,22 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
 
   const lookup = (hash: string) => cache.get(hash, Math.floor(Date.now() / 1000));
 
+  // The last token per connection and its cache key. The raw token stays with the connection that
+  // sent it (and goes with it): it is never a key of the shared cache.
+  const lastOnConnection = new WeakMap<object, { token: string; hash: string }>();
+  const cacheKey = (token: string, connection: object | undefined): string => {
+    if (connection === undefined) return tokenHash(token);
+    const last = lastOnConnection.get(connection);
+    if (last !== undefined && last.token === token) return last.hash;
+    const hash = tokenHash(token);
+    if (last === undefined) lastOnConnection.set(connection, { token, hash });
+    else {
+      last.token = token;
+      last.hash = hash;
+    }
+    return hash;
+  };
+
   function refuseRevoked(principal: Principal): Principal {
     if (options.isRevoked?.(principal)) throw invalidToken('revoked', 'token has been revoked');
     return principal;
@@ -157,11 +177,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       return keys.fetches;
     },
     clearCache: () => cache.clear(),
-    cached(token) {
+    cached(token, connection) {
       // Nothing cached (cold, or the cache is off): no hash to compute before `verify` does.
       if (cache.size === 0 || typeof token !== 'string' || token.length > maxLength) return undefined;
       // Only fully verified tokens are cached, so a hit needs no syntax check of its own.
-      const principal = lookup(tokenHash(token));
+      const principal = lookup(cacheKey(token, connection));
       return principal && refuseRevoked(principal);
     },
     async verify(token) {

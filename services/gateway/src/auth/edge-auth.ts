@@ -83,9 +83,9 @@ export function createEdgeAuth(options: EdgeAuthOptions) {
   }
 
   /** A token verified before (the verified-token cache), without a promise; else undefined. */
-  function cachedPrincipal(route: CompiledRoute, token: string): Principal | undefined {
+  function cachedPrincipal(route: CompiledRoute, token: string, connection: object): Principal | undefined {
     try {
-      return verifier.cached(token);
+      return verifier.cached(token, connection);
     } catch (error) {
       throw refusal(route, error); // revoked since it was cached
     }
@@ -155,7 +155,7 @@ export function createEdgeAuth(options: EdgeAuthOptions) {
       if (header !== undefined && header.startsWith('Bearer ') && header.charCodeAt(7) !== 0x20) {
         // Only fully verified tokens are cached, so a hit is a well-formed b64token (RFC 6750
         // §2.1); a miss, odd spacing or casing goes through the full parse below.
-        const principal = cachedPrincipal(route, header.slice(7));
+        const principal = cachedPrincipal(route, header.slice(7), request.raw.socket);
         if (principal) {
           authorize(route, principal);
           return { principal, authorization: header, via: 'bearer' };

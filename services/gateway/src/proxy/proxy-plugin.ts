@@ -12,6 +12,7 @@ import { upstreamHeaders } from '../headers/upstream-headers.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { normalizePath } from '../path/normalize-path.js';
 import type { ActiveRoutes } from '../routes/active-routes.js';
+import type { LimitDecision } from '../rate-limit/rate-limiter.js';
 import type { CompiledRoute } from '../routes/route-table.js';
 import { limitBody } from './body-limit.js';
 import { applyCors } from './cors.js';
@@ -46,7 +47,17 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
     done(null, limited);
   });
 
-  // Undefined when the route has no limit: no promise for it.
+  const applyLimit = (reply: FastifyReply, route: CompiledRoute, decision: LimitDecision): void => {
+    if (!decision.allowed) {
+      metrics.rateLimited.inc({ route: route.name, key: route.limiter!.spec.key });
+      throw gatewayError('GW_ERR_RATE_LIMITED', { headers: decision.headers });
+    }
+    const headers = decision.headers;
+    for (const name in headers) reply.header(name, headers[name]);
+  };
+
+  // Undefined when nothing has to wait: no limit, or one counted in-process. Throws (or rejects)
+  // with the refusal.
   const rateLimit = (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -61,13 +72,23 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
         : limiter.spec.key === 'client' && principal
           ? `c:${principal.clientId}`
           : `ip:${request.gateway!.clientIp}`; // X-Forwarded-For only through trusted proxies
-    return limiter.consume(key).then((decision) => {
-      reply.headers(decision.headers);
-      if (!decision.allowed) {
-        metrics.rateLimited.inc({ route: route.name, key: limiter.spec.key });
-        throw gatewayError('GW_ERR_RATE_LIMITED', { headers: decision.headers });
-      }
-    });
+    const decision = limiter.consume(key);
+    if (decision instanceof Promise) return decision.then((d) => applyLimit(reply, route, d));
+    applyLimit(reply, route, decision);
+    return undefined;
+  };
+
+  const settle = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    route: CompiledRoute,
+    limitAfter: boolean,
+    identity: EdgeIdentity,
+  ): Promise<void> | undefined => {
+    const state = request.gateway!;
+    state.principal = identity.principal;
+    state.authorization = identity.authorization;
+    return limitAfter ? rateLimit(request, reply, route) : undefined;
   };
 
   const identify = (
@@ -76,14 +97,10 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
     route: CompiledRoute,
     limitAfter: boolean,
   ): Promise<void> | undefined => {
-    const settle = (identity: EdgeIdentity) => {
-      const state = request.gateway!;
-      state.principal = identity.principal;
-      state.authorization = identity.authorization;
-      return limitAfter ? rateLimit(request, reply, route) : undefined;
-    };
     const identity = auth.authenticate(request, route);
-    return identity instanceof Promise ? identity.then(settle) : settle(identity);
+    return identity instanceof Promise
+      ? identity.then((known) => settle(request, reply, route, limitAfter, known))
+      : settle(request, reply, route, limitAfter, identity);
   };
 
   /**
@@ -147,7 +164,10 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
     else pending.then(() => done(), done);
   });
 
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+  // Synchronous and returning nothing: the response is written when the upstream answers. (An
+  // async handler, or returning `reply` — a thenable — makes Fastify wait for the response with
+  // `finished()` and a promise on every request.)
+  const handler = (request: FastifyRequest, reply: FastifyReply): void => {
     const state = request.gateway as GatewayRequestState;
     const headers = upstreamHeaders(request.headers, {
       requestId: request.id,
@@ -160,7 +180,6 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
       contentLength: request.headers['content-length'],
     });
     forward(request, reply, { metrics, dispatcher: options.dispatcher, headers });
-    return reply;
   };
   app.route({ method: [...ALL_METHODS], url: '/', handler });
   app.route({ method: [...ALL_METHODS], url: '/*', handler });
