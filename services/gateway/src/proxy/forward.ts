@@ -25,13 +25,16 @@ const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 class AttemptFailed extends Error {
   constructor(
     readonly kind: FailureKind | 'status',
-    readonly exchange: UpstreamExchange | undefined,
     readonly statusCode?: number,
     cause?: unknown,
   ) {
     super(kind, { cause });
   }
 }
+
+// An upstream's own 502, 503 or 504 is a failed attempt (for its breaker, and for a retry).
+const refuseGatewayErrors = (statusCode: number): AttemptFailed | undefined =>
+  statusCode >= 502 && statusCode <= 504 ? new AttemptFailed('status', statusCode) : undefined;
 
 class Aborted extends ClientAborted {}
 
@@ -43,28 +46,102 @@ export interface ForwardOptions {
   headers: Record<string, string>;
 }
 
-export function forward(request: FastifyRequest, reply: FastifyReply, options: ForwardOptions): void {
-  const state = request.gateway as GatewayRequestState;
-  const route = state.route as CompiledRoute;
-  const spec = route.spec;
-  const path = `${forwardPath(spec, state.path)}${state.query}`;
-  const hasBody =
-    request.headers['content-length'] !== undefined
-      ? request.headers['content-length'] !== '0'
-      : request.headers['transfer-encoding'] !== undefined;
-  const retryable = RETRYABLE_METHODS.has(request.method) && !hasBody;
-  // The body stream the content-type parser made (counted against the route's limit), if any.
-  const body = (request.body as Readable | undefined) ?? null;
-  let tried: Set<Upstream> | undefined;
+type ProblemCode =
+  'GW_ERR_BAD_GATEWAY' | 'GW_ERR_UPSTREAM_UNAVAILABLE' | 'GW_ERR_UPSTREAM_TIMEOUT' | 'GW_ERR_BODY_TOO_LARGE';
 
-  const fail = (
-    code:
-      | 'GW_ERR_BAD_GATEWAY'
-      | 'GW_ERR_UPSTREAM_UNAVAILABLE'
-      | 'GW_ERR_UPSTREAM_TIMEOUT'
-      | 'GW_ERR_BODY_TOO_LARGE',
-    cause?: unknown,
-  ) => {
+export function forward(request: FastifyRequest, reply: FastifyReply, options: ForwardOptions): void {
+  new Forwarding(request, reply, options).attempt(0);
+}
+
+/** One request's way to an upstream: its attempts, and what the client gets. */
+class Forwarding {
+  readonly #request: FastifyRequest;
+  readonly #reply: FastifyReply;
+  readonly #options: ForwardOptions;
+  readonly #state: GatewayRequestState;
+  readonly #route: CompiledRoute;
+  readonly #path: string;
+  readonly #retryable: boolean;
+  /** The body stream the content-type parser made (counted against the route's limit), if any. */
+  readonly #body: Readable | null;
+  #tried: Set<Upstream> | undefined;
+  /** The exchange in flight; the client going away cancels it. */
+  #current: UpstreamExchange | undefined;
+  #clientGone = false;
+
+  constructor(request: FastifyRequest, reply: FastifyReply, options: ForwardOptions) {
+    this.#request = request;
+    this.#reply = reply;
+    this.#options = options;
+    const state = request.gateway as GatewayRequestState;
+    this.#state = state;
+    this.#route = state.route as CompiledRoute;
+    this.#path = `${forwardPath(this.#route.spec, state.path)}${state.query}`;
+    const hasBody =
+      request.headers['content-length'] !== undefined
+        ? request.headers['content-length'] !== '0'
+        : request.headers['transfer-encoding'] !== undefined;
+    this.#retryable = RETRYABLE_METHODS.has(request.method) && !hasBody;
+    this.#body = (request.body as Readable | undefined) ?? null;
+    // One listener for the whole request (every attempt and the backoff between them). The
+    // breaker's trial of a cancelled attempt still ends: its exchange rejects with `Aborted`.
+    reply.raw.on('close', () => {
+      if (reply.raw.writableFinished) return;
+      this.#clientGone = true;
+      this.#current?.abort(new Aborted());
+    });
+  }
+
+  attempt(n: number): void {
+    if (this.#clientGone) return;
+    const route = this.#route;
+    const tried = this.#tried;
+    const upstream = route.pool.pick(tried) ?? (tried ? route.pool.pick() : undefined);
+    if (!upstream) return this.#fail('GW_ERR_UPSTREAM_UNAVAILABLE');
+    (this.#tried ??= new Set()).add(upstream);
+    const state = this.#state;
+    state.upstream = upstream.url;
+    state.attempts = n + 1;
+    const started = performance.now();
+    const exchange = new UpstreamExchange(refuseGatewayErrors);
+    upstream.breaker
+      .execute(() => {
+        this.#current = exchange; // dispatched (an open breaker never gets here)
+        this.#options.dispatcher.dispatch(
+          {
+            origin: upstream.origin,
+            path: `${upstream.basePath}${this.#path}`,
+            method: this.#request.method,
+            headers: this.#options.headers,
+            body: this.#body,
+            headersTimeout: route.spec.timeoutMs,
+            bodyTimeout: route.spec.timeoutMs,
+          },
+          exchange,
+        );
+        return exchange.started;
+      })
+      .then(
+        () => {
+          this.#record(upstream, 'ok', started);
+          upstream.recoverFromEjection();
+          this.#deliver(exchange);
+        },
+        (error: unknown) => this.#onFailure(error, upstream, started, n),
+      );
+  }
+
+  /** Forwards the upstream's response to the client: from here on the raw response is ours. */
+  #deliver(exchange: UpstreamExchange): void {
+    const reply = this.#reply;
+    const length = exchange.response?.headers['content-length'];
+    if (typeof length === 'string') this.#state.bytesOut = Number(length);
+    reply.hijack();
+    exchange.commit(reply.raw, reply.getHeaders() as OutgoingHttpHeaders);
+  }
+
+  #fail(code: ProblemCode, cause?: unknown): void {
+    const reply = this.#reply;
     if (reply.sent || reply.raw.headersSent) {
       reply.raw.destroy();
       return;
@@ -73,99 +150,46 @@ export function forward(request: FastifyRequest, reply: FastifyReply, options: F
       cause,
       ...(code === 'GW_ERR_UPSTREAM_UNAVAILABLE' ? { headers: { 'retry-after': '1' } } : {}),
     });
-    const { problem, headers } = toProblem(error, request);
+    const { problem, headers } = toProblem(error, this.#request);
     // Sent directly: upstream failures are the upstream's, not exceptions of the gateway.
     void sendProblem(reply, problem, headers);
-  };
+  }
 
-  /** Forwards the upstream's response to the client: from here on the raw response is ours. */
-  const deliver = (exchange: UpstreamExchange) => {
-    const length = exchange.response?.headers['content-length'];
-    if (typeof length === 'string') state.bytesOut = Number(length);
-    reply.hijack();
-    exchange.commit(reply.raw, reply.getHeaders() as OutgoingHttpHeaders);
-  };
-
-  const attempt = (n: number): void => {
-    const upstream = route.pool.pick(tried) ?? (tried ? route.pool.pick() : undefined);
-    if (!upstream) return fail('GW_ERR_UPSTREAM_UNAVAILABLE');
-    (tried ??= new Set()).add(upstream);
-    state.upstream = upstream.url;
-    state.attempts = n + 1;
-    const started = performance.now();
-    const exchange = new UpstreamExchange();
-    upstream.breaker
-      .execute(() => {
-        // The client going away cancels the upstream request; the breaker's trial still ends.
-        const onClose = () => exchange.abort(new Aborted());
-        reply.raw.once('close', onClose);
-        options.dispatcher.dispatch(
-          {
-            origin: upstream.origin,
-            path: `${upstream.basePath}${path}`,
-            method: request.method,
-            headers: options.headers,
-            body,
-            headersTimeout: spec.timeoutMs,
-            bodyTimeout: spec.timeoutMs,
-          },
-          exchange,
-        );
-        return exchange.started.then(
-          (response) => {
-            reply.raw.off('close', onClose);
-            if (response.statusCode >= 502 && response.statusCode <= 504)
-              throw new AttemptFailed('status', exchange, response.statusCode);
-            return exchange;
-          },
-          (error: unknown) => {
-            reply.raw.off('close', onClose);
-            throw error instanceof ClientAborted
-              ? error
-              : new AttemptFailed(classifyFailure(error), undefined, undefined, error);
-          },
-        );
-      })
-      .then(
-        () => {
-          record(upstream, 'ok', started);
-          upstream.recoverFromEjection();
-          deliver(exchange);
-        },
-        (error: unknown) => onFailure(error, upstream, started, n),
-      );
-  };
-
-  const record = (upstream: Upstream, outcome: string, started: number) => {
+  #record(upstream: Upstream, outcome: string, started: number): void {
     const ms = performance.now() - started;
+    const state = this.#state;
     state.upstreamMs = (state.upstreamMs ?? 0) + ms;
-    options.metrics.upstreamDuration(route.name, upstream.url, outcome).observe(ms / 1000);
-  };
+    this.#options.metrics.upstreamDuration(this.#route.name, upstream.url, outcome).observe(ms / 1000);
+  }
 
-  const onFailure = (error: unknown, upstream: Upstream, started: number, n: number): void => {
-    if (error instanceof Aborted) return record(upstream, 'aborted', started);
+  #onFailure(error: unknown, upstream: Upstream, started: number, n: number): void {
+    if (error instanceof Aborted) return this.#record(upstream, 'aborted', started);
+    const route = this.#route;
     if (error instanceof BrokenCircuitError) {
       // Open (or half-open with its one trial in flight): another upstream may still take it.
-      if (route.pool.pick(tried)) return attempt(n);
-      return fail('GW_ERR_UPSTREAM_UNAVAILABLE', error);
+      if (route.pool.pick(this.#tried)) return this.attempt(n);
+      return this.#fail('GW_ERR_UPSTREAM_UNAVAILABLE', error);
     }
-    if (!(error instanceof AttemptFailed)) return fail('GW_ERR_BAD_GATEWAY', error);
-    record(upstream, error.kind === 'status' ? `status_${error.statusCode}` : error.kind, started);
-    if (error.kind === 'connect') upstream.eject(spec.ejectMs);
-    if (error.kind === 'body_too_large' || state.bodyTooLarge) return fail('GW_ERR_BODY_TOO_LARGE', error);
-    const exchange = error.exchange;
-    const canRetry = retryable && n < spec.retries && (error.kind === 'connect' || error.statusCode === 503);
-    if (canRetry && !reply.sent) {
+    const failed =
+      error instanceof AttemptFailed ? error : new AttemptFailed(classifyFailure(error), undefined, error);
+    const spec = route.spec;
+    this.#record(upstream, failed.kind === 'status' ? `status_${failed.statusCode}` : failed.kind, started);
+    if (failed.kind === 'connect') upstream.eject(spec.ejectMs);
+    if (failed.kind === 'body_too_large' || this.#state.bodyTooLarge)
+      return this.#fail('GW_ERR_BODY_TOO_LARGE', failed);
+    // A refused status still has its response, held by the exchange.
+    const exchange = failed.kind === 'status' ? this.#current : undefined;
+    const canRetry =
+      this.#retryable && n < spec.retries && (failed.kind === 'connect' || failed.statusCode === 503);
+    if (canRetry && !this.#reply.sent) {
       exchange?.discard();
       const delay = spec.retryBackoffMs * 2 ** n * (0.5 + Math.random() / 2);
-      setTimeout(() => attempt(n + 1), delay).unref();
+      setTimeout(() => this.attempt(n + 1), delay).unref();
       return;
     }
     // The upstream's own 502/503/504 answer goes to the client as it is.
-    if (exchange) return deliver(exchange);
-    if (error.kind === 'timeout') return fail('GW_ERR_UPSTREAM_TIMEOUT', error);
-    return fail('GW_ERR_BAD_GATEWAY', error);
-  };
-
-  attempt(0);
+    if (exchange) return this.#deliver(exchange);
+    if (failed.kind === 'timeout') return this.#fail('GW_ERR_UPSTREAM_TIMEOUT', failed);
+    return this.#fail('GW_ERR_BAD_GATEWAY', failed);
+  }
 }

@@ -57,7 +57,15 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   #client: ServerResponse | undefined;
   #dropped = false;
 
-  constructor() {
+  readonly #refuse: ((statusCode: number) => unknown) | undefined;
+
+  /**
+   * `refuse` judges the final status: what it returns (an error) rejects `started` instead of
+   * resolving it, the response still held for `commit()` or `discard()` (a circuit breaker counts
+   * an upstream's 502–504 as a failure).
+   */
+  constructor(refuse?: (statusCode: number) => unknown) {
+    this.#refuse = refuse;
     this.started = new Promise<UpstreamResponse>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -122,7 +130,9 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     // 1xx informational answers precede the final one; they are not forwarded.
     if (statusCode < 200) return;
     this.#response = { statusCode, headers };
-    this.#resolve(this.#response);
+    const refusal = this.#refuse?.(statusCode);
+    if (refusal === undefined) this.#resolve(this.#response);
+    else this.#reject(refusal);
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
