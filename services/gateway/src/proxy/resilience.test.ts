@@ -87,6 +87,25 @@ describe('upstream failures', () => {
     expect(flaky.received.length).toBe(4);
   });
 
+  it('does not retry for a client that hung up during the backoff', async () => {
+    const flaky = await upstream('flaky');
+    flaky.status = 503;
+    gw = await startGateway([
+      route({ upstreams: [flaky.url], retries: 2, retryBackoffMs: 400, breaker: { failures: 50 } }),
+    ]);
+    const controller = new AbortController();
+    const gone = fetch(`${gw.url}/svc/x`, { signal: controller.signal }).catch(() => 'aborted');
+    // The first attempt got its 503; the gateway now waits before the second one.
+    while (flaky.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort();
+    expect(await gone).toBe('aborted');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(flaky.received.length).toBe(1);
+    // The gateway serves on.
+    flaky.status = 200;
+    expect((await fetch(`${gw.url}/svc/x`)).status).toBe(200);
+  });
+
   it('round-robins across healthy upstreams', async () => {
     const a = await upstream('a');
     const b = await upstream('b');
