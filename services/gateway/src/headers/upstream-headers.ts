@@ -66,7 +66,8 @@ export interface GatewayHeaders {
 
 export function upstreamHeaders(inbound: IncomingHttpHeaders, set: GatewayHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(inbound)) {
+  for (const name in inbound) {
+    const value = inbound[name];
     if (value === undefined || isForbiddenInbound(name)) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }

@@ -31,14 +31,16 @@ const HOP_BY_HOP_RESPONSE = new Set([
   'te',
 ]);
 
-/** The upstream's response headers minus hop-by-hop ones (and any it lists in `Connection`). */
-export function endToEndHeaders(headers: Headers): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
+/**
+ * Adds the upstream's response headers to `out` (the gateway's own, which win), minus hop-by-hop
+ * ones and any the upstream lists in `Connection`.
+ */
+export function addEndToEndHeaders(out: OutgoingHttpHeaders, headers: Headers): OutgoingHttpHeaders {
   const connection = headers.connection;
   const listed =
-    typeof connection === 'string' ? connection.split(',').map((n) => n.trim().toLowerCase()) : [];
+    typeof connection === 'string' ? connection.split(',').map((n) => n.trim().toLowerCase()) : undefined;
   for (const name in headers) {
-    if (HOP_BY_HOP_RESPONSE.has(name) || (listed.length > 0 && listed.includes(name))) continue;
+    if (out[name] !== undefined || HOP_BY_HOP_RESPONSE.has(name) || listed?.includes(name)) continue;
     out[name] = headers[name];
   }
   return out;
@@ -92,14 +94,13 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   /**
    * Sends the response to the client: status, the upstream's end-to-end headers with `own`
-   * (the gateway's) on top, the held body, then the rest as it arrives, with backpressure.
+   * (the gateway's: a fresh object, which this fills) on top, the held body, then the rest as it
+   * arrives, with backpressure.
    */
   commit(res: ServerResponse, own: OutgoingHttpHeaders): void {
     const response = this.#response;
     if (!response) throw new Error('commit() before the response started');
-    const headers = endToEndHeaders(response.headers);
-    for (const name in own) headers[name] = own[name];
-    res.writeHead(response.statusCode, headers);
+    res.writeHead(response.statusCode, addEndToEndHeaders(own, response.headers));
     const held = this.#held;
     this.#held = undefined;
     if (this.#failed !== undefined) {
