@@ -104,8 +104,8 @@ export async function proxyPlugin(app: FastifyInstance, options: ProxyPluginOpti
   };
 
   /**
-   * The gateway's steps for one request. Synchronous as far as they can be (a cached token, no
-   * limit): a promise only for what has to wait. Throws (or rejects) with the refusal.
+   * The gateway's steps for one request. Synchronous as far as they can be (a cached token, an
+   * in-process limit): a promise only for what has to wait. Throws (or rejects) with the refusal.
    */
   const admit = (request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined => {
     const normalized = normalizePath(request.raw.url ?? '');
