@@ -164,6 +164,36 @@ describe('RFC 6750 answers and route policies', () => {
     expect((await call(service, '/either')).json()).toEqual({ kind: 'service' });
   });
 
+  it('judges a token verified before on every request: the route policy, revocation, its exact bytes', async () => {
+    const revoked = new Set<string>();
+    const other = await createService({
+      name: 'demo',
+      env: { PORT: '0' },
+      argv: [],
+      logDestination: captureLogs(),
+    });
+    registerSecurity(other, { verifier, denyList: { isRevoked: (p) => revoked.has(p.tokenId) } });
+    other.get('/orders', { config: { auth: { scopes: ['orders:read'] } } }, async (request) => ({
+      sub: request.principal?.sub,
+    }));
+    other.get('/admin', { config: { auth: { roles: ['admin'] } } }, async () => ({ ok: true }));
+    await other.ready();
+    const token = await fake.sign();
+    const send = (url: string, authorization = `Bearer ${token}`) =>
+      other.inject({ method: 'GET', url, headers: { authorization } });
+    expect((await send('/orders')).json()).toEqual({ sub: 'alice' }); // verified, now cached
+    expect((await send('/orders')).json()).toEqual({ sub: 'alice' }); // from the cache
+    expect((await send('/admin')).statusCode).toBe(403); // cached, but without the role this route needs
+    expect((await send('/orders', `Bearer ${token}x`)).statusCode).toBe(401);
+    expect((await send('/orders', `bearer  ${token}`)).statusCode).toBe(200); // another spelling, full path
+    const { jti } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string };
+    revoked.add(jti);
+    const refused = await send('/orders');
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().error).toBe('revoked');
+    await other.close();
+  });
+
   it('reports every denial to onDenied', async () => {
     denials.length = 0;
     await call('x.y.z');

@@ -156,9 +156,36 @@ export function registerSecurity(app: FastifyInstance, options: SecurityOptions)
     return sendProblem(reply, { ...problem, error: denial.code }, headers);
   }
 
-  app.addHook('onRequest', async (request, reply) => {
-    const config = request.routeOptions.config as { public?: boolean; auth?: RoutePolicy } | undefined;
-    if (config?.public === true || request.is404) return;
+  type RouteConfig = { public?: boolean; auth?: RoutePolicy } | undefined;
+
+  /**
+   * The common case without a promise: `Authorization: Bearer <token>` in canonical form, a token
+   * verified before (the verified-token cache), not revoked, allowed by the route's policy. Only
+   * fully verified tokens are cached, so a hit is a well-formed token; anything else — a first
+   * verification, another spelling, any refusal — takes the full path.
+   */
+  function admitCached(request: FastifyRequest, policy: RoutePolicy | undefined): boolean {
+    const header = request.headers.authorization;
+    if (!policy || header === undefined || !header.startsWith('Bearer ') || header.charCodeAt(7) === 0x20)
+      return false;
+    let principal: Principal | undefined;
+    try {
+      principal = options.verifier.cached(header.slice(7), request.raw.socket);
+    } catch {
+      return false; // revoked since it was cached: the full path says so
+    }
+    if (!principal || options.denyList?.isRevoked(principal) || evaluatePolicy(principal, policy, map))
+      return false;
+    request.principal = principal;
+    return true;
+  }
+
+  /** The full path: the caller's principal, or a refusal sent (and returned). */
+  async function authenticate(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    config: RouteConfig,
+  ): Promise<FastifyReply | undefined> {
     const credentials = credentialsOf(request);
     if (credentials.kind === 'none')
       return deny(request, reply, { code: 'missing_credentials', status: 401, detail: 'no bearer token' });
@@ -181,5 +208,19 @@ export function registerSecurity(app: FastifyInstance, options: SecurityOptions)
       return deny(request, reply, { code: 'no_policy', status: 403, detail: 'route declares no policy' });
     const denial = evaluatePolicy(principal, config.auth, map);
     if (denial) return deny(request, reply, denial);
+    return undefined;
+  }
+
+  // Callback style: a cached token goes on without a promise. A refusal is sent by the full path,
+  // and then the chain stops (no `done()`).
+  app.addHook('onRequest', (request, reply, done) => {
+    const config = request.routeOptions.config as RouteConfig;
+    if (config?.public === true || request.is404 || admitCached(request, config?.auth)) {
+      done();
+      return;
+    }
+    authenticate(request, reply, config).then((refused) => {
+      if (refused === undefined) done();
+    }, done);
   });
 }
