@@ -19,7 +19,7 @@ export {
   type DenialCode,
 } from './policy.js';
 export { registerSecurity, type SecurityOptions, type SecurityDecoration } from './register-security.js';
-export { bearerChallenge, bearerToken } from './www-authenticate.js';
+export { bearerChallenge, bearerToken, canonicalBearerCandidate } from './www-authenticate.js';
 export { enableSecurity, type EnableSecurityOptions, type ServiceSecurity } from './enable-security.js';
 export { securityConfigSchema, withSecurityConfig, type SecurityConfig } from './security-config.js';
 export {

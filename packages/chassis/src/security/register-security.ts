@@ -23,7 +23,7 @@ import {
 import type { Principal } from './principal.js';
 import { TokenError } from './token-error.js';
 import type { TokenVerifier } from './verify-token.js';
-import { bearerChallenge, bearerToken } from './www-authenticate.js';
+import { bearerChallenge, bearerToken, canonicalBearerCandidate } from './www-authenticate.js';
 
 export interface SecurityOptions {
   verifier: TokenVerifier;
@@ -165,12 +165,11 @@ export function registerSecurity(app: FastifyInstance, options: SecurityOptions)
    * verification, another spelling, any refusal — takes the full path.
    */
   function admitCached(request: FastifyRequest, policy: RoutePolicy | undefined): boolean {
-    const header = request.headers.authorization;
-    if (!policy || header === undefined || !header.startsWith('Bearer ') || header.charCodeAt(7) === 0x20)
-      return false;
+    const token = canonicalBearerCandidate(request.headers.authorization);
+    if (!policy || token === undefined) return false;
     let principal: Principal | undefined;
     try {
-      principal = options.verifier.cached(header.slice(7), request.raw.socket);
+      principal = options.verifier.cached(token, request.raw.socket);
     } catch {
       return false; // revoked since it was cached: the full path says so
     }

@@ -8,6 +8,18 @@ export function bearerToken(header: string): string | undefined {
   return BEARER.exec(header)?.[1];
 }
 
+/**
+ * The candidate token of `Bearer <token>` in the spelling clients send, without a regex: for a
+ * lookup in the verified-token cache, which holds only well-formed, verified tokens (so whatever
+ * follows the scheme either is one of them or misses). Undefined for any other spelling: parse
+ * those with `bearerToken`.
+ */
+export function canonicalBearerCandidate(header: string | undefined): string | undefined {
+  return header !== undefined && header.startsWith('Bearer ') && header.charCodeAt(7) !== 0x20
+    ? header.slice(7)
+    : undefined;
+}
+
 function quoted(value: string): string {
   return `"${value.replace(/["\\]/g, '')}"`;
 }

@@ -8,6 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import {
   bearerChallenge,
   bearerToken,
+  canonicalBearerCandidate,
   evaluatePolicy,
   TokenError,
   type Principal,
@@ -152,13 +153,14 @@ export function createEdgeAuth(options: EdgeAuthOptions) {
     authenticate(request: FastifyRequest, route: CompiledRoute): EdgeIdentity | Promise<EdgeIdentity> {
       if (route.spec.auth === 'none') return NO_AUTH;
       const header = request.headers.authorization;
-      if (header !== undefined && header.startsWith('Bearer ') && header.charCodeAt(7) !== 0x20) {
+      const candidate = canonicalBearerCandidate(header);
+      if (candidate !== undefined) {
         // Only fully verified tokens are cached, so a hit is a well-formed b64token (RFC 6750
         // §2.1); a miss, odd spacing or casing goes through the full parse below.
-        const principal = cachedPrincipal(route, header.slice(7), request.raw.socket);
+        const principal = cachedPrincipal(route, candidate, request.raw.socket);
         if (principal) {
           authorize(route, principal);
-          return { principal, authorization: header, via: 'bearer' };
+          return { principal, authorization: header!, via: 'bearer' };
         }
       }
       return authenticateFully(request, route);
