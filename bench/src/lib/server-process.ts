@@ -27,12 +27,21 @@ export interface StartOptions {
  * announces its port with a stdout line `{"benchListening": <port>}`, possibly among its JSON log
  * lines; other fields of that line (a token it signed, refresh tokens it issued) come back as `info`.
  */
+// Every server process, baselines included, loads the chassis' nextTick pin before its own modules
+// (`--import`; see @rampart/chassis/pin-tick-object), as Rampart's entry points do: the rows then
+// compare servers, not whether V8 lost nextTick's shapes while that process loaded its modules.
+// The compiled file, also when the test runner resolves workspace packages to their sources: the
+// child is plain Node.
+const PIN = import.meta
+  .resolve('@rampart/chassis/pin-tick-object')
+  .replace(/\/src\/(.+)\.ts$/, '/dist/$1.js');
+
 export function startServerProcess(scriptPath: string, options: StartOptions = {}): Promise<ServerProcess> {
   const { env = {}, startupTimeoutMs = 15_000 } = options;
   const dir = mkdtempSync(join(tmpdir(), `rampart-bench-${basename(scriptPath, '.js')}-`));
   const logFile = join(dir, 'stdout.log');
   const out = openSync(logFile, 'w+');
-  const child = spawn(process.execPath, [scriptPath], {
+  const child = spawn(process.execPath, ['--import', PIN, scriptPath], {
     env: { ...process.env, ...env },
     stdio: ['ignore', out, 'inherit'],
   });

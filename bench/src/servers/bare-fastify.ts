@@ -1,7 +1,4 @@
 // The baseline: the benchmark route on bare Fastify, nothing else.
-// Same Node workaround as every Rampart service (see @rampart/chassis/pin-tick-object), so the
-// rows compare servers, not whether V8 lost nextTick's shapes during this process's start-up.
-import '@rampart/chassis/pin-tick-object';
 import fastify from 'fastify';
 
 const app = fastify({ logger: false });

@@ -1,8 +1,5 @@
 // The gateway benchmark's baseline proxy: bare Fastify with @fastify/reply-from to UPSTREAM_URL,
 // nothing else (no auth, no logs, no metrics).
-// Same Node workaround as every Rampart service (see @rampart/chassis/pin-tick-object), so the
-// rows compare servers, not whether V8 lost nextTick's shapes during this process's start-up.
-import '@rampart/chassis/pin-tick-object';
 import replyFrom from '@fastify/reply-from';
 import fastify from 'fastify';
 

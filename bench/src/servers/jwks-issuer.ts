@@ -2,9 +2,6 @@
 // access token signed with it (RFC 9068 shape, role `bench`), printed on the listening line for
 // the load generator to send on every request. It serves no revocation feed: the gateway runs
 // with it off.
-// Same Node workaround as every Rampart service (see @rampart/chassis/pin-tick-object), so the
-// rows compare servers, not whether V8 lost nextTick's shapes during this process's start-up.
-import '@rampart/chassis/pin-tick-object';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

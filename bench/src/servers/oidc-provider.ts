@@ -2,9 +2,6 @@
 // in-memory adapter (its default), client `bench` with client_secret_basic (BENCH_CLIENT_SECRET),
 // ES256-signed JWT access tokens through a default resource (RFC 8707), token endpoint at
 // /oauth2/token like Rampart's.
-// Same Node workaround as every Rampart service (see @rampart/chassis/pin-tick-object), so the
-// rows compare servers, not whether V8 lost nextTick's shapes during this process's start-up.
-import '@rampart/chassis/pin-tick-object';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';

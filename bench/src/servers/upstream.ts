@@ -1,7 +1,4 @@
 // The gateway benchmark's upstream: the smallest node:http server, answering {"ok":true} on every path.
-// Same Node workaround as every Rampart service (see @rampart/chassis/pin-tick-object), so the
-// rows compare servers, not whether V8 lost nextTick's shapes during this process's start-up.
-import '@rampart/chassis/pin-tick-object';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-import { runService } from '@rampart/chassis';
-import { buildHello } from './app.js';
+// The nextTick pin is this entry's only static import: static imports are all loaded before any of
+// them runs, and a collection during that loading can slow every later request (README: "A Node.js
+// pitfall the chassis works around").
+import '@rampart/chassis/pin-tick-object';
+
+const { runService } = await import('@rampart/chassis');
+const { buildHello } = await import('./app.js');
 
 await runService(async () => {
   const app = await buildHello();

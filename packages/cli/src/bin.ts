@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-import { runCli } from './cli.js';
+// The nextTick pin is this entry's only static import: static imports are all loaded before any of
+// them runs, and a collection during that loading can slow every later request (README: "A Node.js
+// pitfall the chassis works around").
+import '@rampart/chassis/pin-tick-object';
+
+const { runCli } = await import('./cli.js');
 
 try {
   process.exitCode = await runCli(process.argv.slice(2), {

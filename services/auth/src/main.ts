@@ -1,6 +1,11 @@
 /** `node services/auth/dist/main.js`: runs the authorization server. */
-import { runService } from '@rampart/chassis';
-import { buildAuth } from './app.js';
+// The nextTick pin is this entry's only static import: static imports are all loaded before any of
+// them runs, and a collection during that loading can slow every later request (README: "A Node.js
+// pitfall the chassis works around").
+import '@rampart/chassis/pin-tick-object';
+
+const { runService } = await import('@rampart/chassis');
+const { buildAuth } = await import('./app.js');
 
 await runService(async () => {
   const app = await buildAuth();

@@ -12,8 +12,11 @@
  * happens to run at that moment. Holding one genuine entry keeps its shapes, and so the feedback,
  * alive. It costs one small object.
  *
- * This module is the chassis' first import, so it runs before the modules whose loading
- * triggers the first collections.
+ * It must run before the process loads its other modules, not merely before they run: static
+ * imports are all fetched and parsed before any of them runs, and that loading triggers
+ * collections of its own. So every Rampart entry point imports this module alone and loads the
+ * rest with `await import()` (or: `node --import @rampart/chassis/pin-tick-object main.js`). It is
+ * also the chassis' first import, for processes that do neither.
  */
 import { executionAsyncResource } from 'node:async_hooks';
 
