@@ -6,7 +6,7 @@
  * running a quarter or more slower for its whole life). So the pin must be an entry's only static import, and
  * the rest comes through `await import()`.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -17,16 +17,7 @@ function entryPoints(): string[] {
   const mains = ['services', 'examples'].flatMap((dir) =>
     readdirSync(join(root, dir)).map((name) => join(dir, name, 'src', 'main.ts')),
   );
-  return [...mains.filter((file) => exists(file)), 'packages/cli/src/bin.ts'];
-}
-
-function exists(file: string): boolean {
-  try {
-    readFileSync(join(root, file));
-    return true;
-  } catch {
-    return false;
-  }
+  return [...mains.filter((file) => existsSync(join(root, file))), 'packages/cli/src/bin.ts'];
 }
 
 describe('entry points', () => {

@@ -46,9 +46,9 @@ export function enableSecurity(app: SecurableApp, options: EnableSecurityOptions
   });
   const permissions =
     Object.keys(config.permissions).length > 0 ? config.permissions : (options.permissions ?? {});
+  // No `denyList` here: the verifier already checks it on every call, cached tokens included.
   registerSecurity(app, {
     verifier,
-    ...(denyList ? { denyList } : {}),
     permissions,
     ...(app.serviceName ? { realm: app.serviceName } : {}),
     onDenied: auditDenial,

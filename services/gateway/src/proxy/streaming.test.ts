@@ -13,6 +13,7 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 let upstream: http.Server;
 let upstreamUrl: string;
 let gw: Harness;
+let endlessClosed = false;
 
 beforeAll(async () => {
   upstream = http.createServer((req, res) => {
@@ -30,6 +31,16 @@ beforeAll(async () => {
         res.end();
       };
       pump();
+      return;
+    }
+    if (url.endsWith('/endless')) {
+      // A body that never ends; the upstream learns the gateway hung up when its response closes.
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const timer = setInterval(() => res.write(Buffer.alloc(1024)), 10);
+      res.on('close', () => {
+        clearInterval(timer);
+        endlessClosed = true;
+      });
       return;
     }
     if (url.endsWith('/upload')) {
@@ -94,6 +105,21 @@ describe('forwarding bodies and headers', () => {
         .on('error', reject);
     });
     expect(sha256(body)).toBe(sha256(BIG));
+  });
+
+  it('cancels the upstream response when the client goes away in the middle of the body', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const request = http.get(`${gw.url}/s/endless`, (res) => {
+        res.once('data', () => {
+          request.destroy();
+          resolve();
+        });
+      });
+      request.on('error', () => undefined);
+      request.setTimeout(5_000, () => reject(new Error('no body arrived')));
+    });
+    for (let i = 0; i < 200 && !endlessClosed; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(endlessClosed).toBe(true);
   });
 
   it('streams an 8 MiB request body to the upstream intact', async () => {

@@ -35,7 +35,7 @@ const HOP_BY_HOP_RESPONSE = new Set([
  * Adds the upstream's response headers to `out` (the gateway's own, which win), minus hop-by-hop
  * ones and any the upstream lists in `Connection`.
  */
-export function addEndToEndHeaders(out: OutgoingHttpHeaders, headers: Headers): OutgoingHttpHeaders {
+function addEndToEndHeaders(out: OutgoingHttpHeaders, headers: Headers): OutgoingHttpHeaders {
   const connection = headers.connection;
   const listed =
     typeof connection === 'string' ? connection.split(',').map((n) => n.trim().toLowerCase()) : undefined;
@@ -79,7 +79,11 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     return this.#response;
   }
 
-  /** Cancels the exchange (the client went away, or the response is not wanted). */
+  /**
+   * Cancels the exchange (the client went away, or the response is not wanted). The owner watches
+   * the client: `forward()` holds one `close` listener per request, for every attempt and for the
+   * body it streams.
+   */
   abort(reason: Error): void {
     this.#dropped = true;
     this.#held = undefined;
@@ -117,9 +121,6 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     }
     this.#client = res;
     if (held) for (const chunk of held) res.write(chunk);
-    res.once('close', () => {
-      if (!res.writableFinished) this.abort(new Error('client closed the connection'));
-    });
   }
 
   onRequestStart(controller: Controller): void {

@@ -4,14 +4,14 @@ import { createLimiterFactory, InProcessWindows, type LimitDecision } from './ra
 describe('InProcessWindows', () => {
   it('counts per key within a window, starts again after it, and sweeps keys that stopped coming', () => {
     let now = 1_000_000;
-    const windows = new InProcessWindows(60, () => now);
-    expect(windows.consume('a').consumed).toBe(1);
-    expect(windows.consume('a').consumed).toBe(2);
-    expect(windows.consume('b').consumed).toBe(1);
+    const windows = new InProcessWindows(60);
+    expect(windows.consume('a', now).consumed).toBe(1);
+    expect(windows.consume('a', now).consumed).toBe(2);
+    expect(windows.consume('b', now).consumed).toBe(1);
     now += 59_999;
-    expect(windows.consume('a')).toEqual({ consumed: 3, resetAt: 1_060_000 });
+    expect(windows.consume('a', now)).toEqual({ consumed: 3, resetAt: 1_060_000 });
     now += 1; // the window of `a` (and of `b`) is over
-    expect(windows.consume('a')).toEqual({ consumed: 1, resetAt: 1_120_000 });
+    expect(windows.consume('a', now)).toEqual({ consumed: 1, resetAt: 1_120_000 });
     expect(windows.size).toBe(1); // `b` expired and was swept
   });
 });

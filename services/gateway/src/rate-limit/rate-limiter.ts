@@ -43,13 +43,10 @@ interface Window {
 export class InProcessWindows {
   readonly #windows = new Map<string, Window>();
   readonly #durationMs: number;
-  readonly #now: () => number;
-  #sweepAt: number;
+  #sweepAt = 0;
 
-  constructor(durationSec: number, now: () => number = Date.now) {
+  constructor(durationSec: number) {
     this.#durationMs = durationSec * 1000;
-    this.#now = now;
-    this.#sweepAt = now() + this.#durationMs;
   }
 
   /** Keys with a window open (expired ones go at the next sweep). */
@@ -57,9 +54,11 @@ export class InProcessWindows {
     return this.#windows.size;
   }
 
-  /** Counts one request for `key`; the window it was counted in (read it before the next call). */
-  consume(key: string): Readonly<Window> {
-    const now = this.#now();
+  /**
+   * Counts one request for `key` at `now` (epoch ms); the window it was counted in (read it before
+   * the next call).
+   */
+  consume(key: string, now: number): Readonly<Window> {
     if (now >= this.#sweepAt) this.#sweep(now);
     let window = this.#windows.get(key);
     if (window === undefined) {
@@ -102,13 +101,14 @@ export function createLimiterFactory(options: {
       });
 
       if (!options.redis) {
-        const windows = new InProcessWindows(spec.durationSec, options.now);
-        const now = options.now ?? Date.now;
+        const windows = new InProcessWindows(spec.durationSec);
+        const clock = options.now ?? Date.now;
         return {
           spec,
           consume: (key) => {
-            const window = windows.consume(key);
-            const msBeforeNext = window.resetAt - now();
+            const now = clock();
+            const window = windows.consume(key, now);
+            const msBeforeNext = window.resetAt - now;
             return window.consumed > spec.points
               ? refusal(msBeforeNext)
               : { allowed: true, headers: headers(spec.points - window.consumed, msBeforeNext) };
